@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Live-object counters.
+ *
+ * Debian's kernels have no kmemleak, so every object type the module
+ * allocates is counted here. debugfs shows the counts, and module unload
+ * insists that each one is back at zero.
+ */
+#ifndef _AIFAB_OBJCOUNT_H
+#define _AIFAB_OBJCOUNT_H
+
+/* One entry per counted object type: X(enum suffix, name shown in debugfs). */
+#define AIFAB_OBJ_TYPES(X)		\
+	X(FABRIC, "fabric")		\
+	X(NODE, "node")			\
+	X(DEVICE, "device")		\
+	X(LINK, "link")
+
+enum aifab_obj_type {
+#define AIFAB_OBJ_ENUM(sym, name) AIFAB_OBJ_##sym,
+	AIFAB_OBJ_TYPES(AIFAB_OBJ_ENUM)
+#undef AIFAB_OBJ_ENUM
+	AIFAB_OBJ_NR_TYPES
+};
+
+struct seq_file;
+
+void aifab_obj_get(enum aifab_obj_type type);
+void aifab_obj_put(enum aifab_obj_type type);
+long aifab_obj_live(enum aifab_obj_type type);
+const char *aifab_obj_name(enum aifab_obj_type type);
+int aifab_obj_show(struct seq_file *m);
+int aifab_obj_check_leaks(void);
+
+#endif /* _AIFAB_OBJCOUNT_H */
