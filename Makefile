@@ -75,8 +75,8 @@ test-modules:
 		mkdir -p $(BUILD)/$$v/warn && \
 		ln -sf $(SRC)/tools/tests/warn-module/Kbuild \
 			$(SRC)/tools/tests/warn-module/aifab_test_warn.c $(BUILD)/$$v/warn/ && \
-		$(MAKE) -C $(call kdir,$$v) M=$(BUILD)/$$v/warn $(KBUILD_ARGS) modules \
-			|| exit 1; \
+		$(MAKE) -C /lib/modules/$$($(SRC)/tools/kver $$v)/build \
+			M=$(BUILD)/$$v/warn $(KBUILD_ARGS) modules || exit 1; \
 	done
 
 check: modules-all userspace selftests test-modules

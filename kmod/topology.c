@@ -100,7 +100,7 @@ static int aifab_topology_efa_links(struct aifab_fabric *fab,
 	unsigned int i, j;
 	int ret;
 
-	for (i = 0; i < n_accel; i++) {
+	for (i = 0; n_efa && i < n_accel; i++) {
 		ret = aifab_topology_link(fab, AIFAB_LINK_KIND_AFFINITY,
 					  efa[i * n_efa / n_accel], accel[i],
 					  AIFAB_SPEED_AFFINITY);
