@@ -42,7 +42,8 @@ endef
 module:
 	@test -n "$(call krel,$(KVER))" || exit 1
 	$(call mirror_tree,$(BUILD)/$(KVER))
-	$(MAKE) -C $(call kdir,$(KVER)) M=$(BUILD)/$(KVER) $(KBUILD_ARGS) modules
+	$(MAKE) -C $(call kdir,$(KVER)) M=$(BUILD)/$(KVER) $(KBUILD_ARGS) \
+		$(KBUILD_EXTRA) modules
 	@if [ "$(KVER)" = 6.12 ]; then ln -sf ../build/6.12/kmod/aifab.ko kmod/aifab.ko; fi
 
 modules-all:
@@ -58,7 +59,7 @@ $(KSRC)/.extracted: $(KSRC_TAR)
 	tar -xJf $(KSRC_TAR) -C $(KSRC) --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/tools/testing/selftests/kselftest_harness.h' \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/kernel-doc' \
 		'*/scripts/const_structs.checkpatch'
 	touch $@
 

@@ -9,10 +9,10 @@
 #ifndef _AIFAB_COMPAT_H
 #define _AIFAB_COMPAT_H
 
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "aifab needs Linux 6.1 or later"
-#endif
+/*
+ * Nothing differs yet for the fabric core. The accelerator driver will add
+ * its DRM driver features here (DRIVER_COMPUTE_ACCEL on 6.12, a render node
+ * on 6.1). kmod/Kbuild warns when building for any other kernel series.
+ */
 
 #endif /* _AIFAB_COMPAT_H */

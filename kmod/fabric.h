@@ -89,6 +89,7 @@ struct aifab_link {
  * @links: id -> &struct aifab_link.obj; RCU lookups
  */
 struct aifab_fabric {
+	/* serialises all writers; see the top of this file */
 	struct mutex lock;
 	u64 generation;
 	struct xarray nodes;

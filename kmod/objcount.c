@@ -4,8 +4,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/array_size.h>
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/build_bug.h>
 #include <linux/printk.h>
 #include <linux/seq_file.h>
 
@@ -14,11 +16,14 @@
 /* Lock-free: each counter is an independent atomic. */
 static atomic_long_t aifab_obj_counts[AIFAB_OBJ_NR_TYPES];
 
-static const char * const aifab_obj_names[AIFAB_OBJ_NR_TYPES] = {
-#define AIFAB_OBJ_NAME(sym, name) [AIFAB_OBJ_##sym] = name,
-	AIFAB_OBJ_TYPES(AIFAB_OBJ_NAME)
-#undef AIFAB_OBJ_NAME
+static const char * const aifab_obj_names[] = {
+	[AIFAB_OBJ_FABRIC] = "fabric",
+	[AIFAB_OBJ_NODE] = "node",
+	[AIFAB_OBJ_DEVICE] = "device",
+	[AIFAB_OBJ_LINK] = "link",
 };
+
+static_assert(ARRAY_SIZE(aifab_obj_names) == AIFAB_OBJ_NR_TYPES);
 
 void aifab_obj_get(enum aifab_obj_type type)
 {

@@ -9,17 +9,12 @@
 #ifndef _AIFAB_OBJCOUNT_H
 #define _AIFAB_OBJCOUNT_H
 
-/* One entry per counted object type: X(enum suffix, name shown in debugfs). */
-#define AIFAB_OBJ_TYPES(X)		\
-	X(FABRIC, "fabric")		\
-	X(NODE, "node")			\
-	X(DEVICE, "device")		\
-	X(LINK, "link")
-
+/* A new type also needs its name in objcount.c; a static_assert checks. */
 enum aifab_obj_type {
-#define AIFAB_OBJ_ENUM(sym, name) AIFAB_OBJ_##sym,
-	AIFAB_OBJ_TYPES(AIFAB_OBJ_ENUM)
-#undef AIFAB_OBJ_ENUM
+	AIFAB_OBJ_FABRIC,
+	AIFAB_OBJ_NODE,
+	AIFAB_OBJ_DEVICE,
+	AIFAB_OBJ_LINK,
 	AIFAB_OBJ_NR_TYPES
 };
 

@@ -11,7 +11,7 @@ struct aifab_fabric;
 
 #define AIFAB_TOPO_MAX_ACCELS	64
 #define AIFAB_TOPO_MAX_EFAS	16
-#define AIFAB_TOPO_MAX_MEM_MIB	(1U << 20)
+#define AIFAB_TOPO_MAX_MEM_MIB	1048576		/* 1 TiB */
 
 /* Nominal link speeds, Mbit/s. */
 #define AIFAB_SPEED_ACCEL_RING	400000
