@@ -60,7 +60,8 @@ $(KSRC)/.extracted: $(KSRC_TAR)
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/kernel-doc' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' \
+		'*/tools/net/ynl/*' '*/Documentation/netlink/genetlink.yaml'
 	touch $@
 
 $(KSRC_TAR):

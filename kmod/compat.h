@@ -10,9 +10,31 @@
 #define _AIFAB_COMPAT_H
 
 /*
- * Nothing differs yet for the fabric core. The accelerator driver will add
- * its DRM driver features here (DRIVER_COMPUTE_ACCEL on 6.12, a render node
- * on 6.1). kmod/Kbuild warns when building for any other kernel series.
+ * kmod/Kbuild warns when building for any other kernel series. The
+ * accelerator driver will add its DRM driver features here
+ * (DRIVER_COMPUTE_ACCEL on 6.12, a render node on 6.1).
  */
+
+#include <linux/compiler_attributes.h>
+#include <linux/netlink.h>
+
+/*
+ * aifab_err_name() - an extack message naming the object at fault. 6.2
+ * added formatted extack messages; on 6.1 the fixed part is all there is,
+ * and the bad attribute's offset still points at the culprit.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define aifab_err_name(extack, msg, name) \
+	NL_SET_ERR_MSG_FMT(extack, "%s: %s", msg, name)
+#else
+/* @msg must be static: 6.1 keeps just the pointer until the ack is sent. */
+#define aifab_err_name(extack, msg, name) do {		\
+	struct netlink_ext_ack *__extack = (extack);	\
+							\
+	(void)(name);					\
+	if (__extack)					\
+		__extack->_msg = (msg);			\
+} while (0)
+#endif
 
 #endif /* _AIFAB_COMPAT_H */

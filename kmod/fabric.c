@@ -9,6 +9,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <net/netlink.h>
+
+#include "events.h"
 #include "fabric.h"
 #include "objcount.h"
 
@@ -23,6 +26,11 @@ struct aifab_fabric *aifab_fabric_create(void)
 	xa_init_flags(&fab->nodes, XA_FLAGS_ALLOC1);
 	xa_init_flags(&fab->devices, XA_FLAGS_ALLOC1);
 	xa_init_flags(&fab->links, XA_FLAGS_ALLOC1);
+	xa_init_flags(&fab->partitions, XA_FLAGS_ALLOC1);
+	xa_init(&fab->fences);
+	/* At most 10 fence-violation events a second; the rest are counted. */
+	ratelimit_state_init(&fab->violation_rs, HZ, 10);
+	ratelimit_set_flags(&fab->violation_rs, RATELIMIT_MSG_ON_RELEASE);
 	aifab_obj_get(AIFAB_OBJ_FABRIC);
 	return fab;
 }
@@ -37,6 +45,8 @@ struct aifab_fabric *aifab_fabric_create(void)
 void aifab_fabric_destroy(struct aifab_fabric *fab)
 {
 	aifab_fabric_clear(fab);
+	xa_destroy(&fab->fences);
+	xa_destroy(&fab->partitions);
 	xa_destroy(&fab->links);
 	xa_destroy(&fab->devices);
 	xa_destroy(&fab->nodes);
@@ -59,35 +69,58 @@ bool aifab_name_valid(const char *name)
 	return true;
 }
 
-/* A linear scan: tables are small and only writers look names up. */
-static bool aifab_table_has_name(struct xarray *xa, const char *name)
+/**
+ * aifab_table_find() - look an object up by name
+ * @xa: the table
+ * @name: the name
+ *
+ * A linear scan: only control-plane requests look names up, and the data
+ * path works with ids. Call under the fabric mutex or rcu_read_lock().
+ *
+ * Return: the object, or NULL.
+ */
+struct aifab_object *aifab_table_find(struct xarray *xa, const char *name)
 {
 	struct aifab_object *obj;
 	unsigned long id;
 
 	xa_for_each(xa, id, obj)
 		if (!strcmp(obj->name, name))
-			return true;
-	return false;
+			return obj;
+	return NULL;
 }
 
-/*
- * Give @obj an id and make it visible to readers. The caller has filled
- * in everything else; on failure it still owns @obj.
+static bool aifab_table_has_name(struct xarray *xa, const char *name)
+{
+	return aifab_table_find(xa, name);
+}
+
+/**
+ * aifab_fabric_publish() - give an object an id and make it visible
+ * @fab: the fabric, whose mutex the caller holds
+ * @xa: the object's table
+ * @obj: the object, filled in but for its id
+ * @type: its live-object counter
+ *
+ * Return: 0, -EEXIST when the name is taken, -ENOSPC when the table is
+ * full, or -ENOMEM. On failure the caller still owns @obj.
  */
-static int aifab_fabric_publish(struct aifab_fabric *fab, struct xarray *xa,
-				struct aifab_object *obj,
-				enum aifab_obj_type type)
+int aifab_fabric_publish(struct aifab_fabric *fab, struct xarray *xa,
+			 struct aifab_object *obj, enum aifab_obj_type type)
 {
 	int ret;
 
 	lockdep_assert_held(&fab->lock);
 	if (aifab_table_has_name(xa, obj->name))
 		return -EEXIST;
-	ret = xa_alloc(xa, &obj->id, obj, xa_limit_31b, GFP_KERNEL);
+	ret = xa_alloc(xa, &obj->id, obj, type == AIFAB_OBJ_PARTITION ?
+		       XA_LIMIT(1, AIFAB_PARTITION_ID_MAX) : xa_limit_31b,
+		       GFP_KERNEL);
 	if (ret)
-		return ret;
+		return ret == -EBUSY ? -ENOSPC : ret;
 	aifab_obj_get(type);
+	if (type == AIFAB_OBJ_DEVICE && obj->id > fab->max_dev_id)
+		WRITE_ONCE(fab->max_dev_id, obj->id);
 	fab->generation++;
 	return 0;
 }
@@ -155,6 +188,64 @@ err_free_dev:
 	return ret;
 }
 
+static void aifab_adjacency_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct aifab_adjacency, rcu));
+	aifab_obj_put(AIFAB_OBJ_ADJACENCY);
+}
+
+/* Publish @next as @dev's adjacency and retire the old one. */
+static void aifab_adjacency_replace(struct aifab_device *dev,
+				    struct aifab_adjacency *next)
+{
+	struct aifab_adjacency *prev = rcu_replace_pointer(dev->adj, next, true);
+
+	if (prev)
+		call_rcu(&prev->rcu, aifab_adjacency_free_rcu);
+}
+
+static int aifab_adjacency_add(struct aifab_fabric *fab, u32 dev_id,
+			       u32 link_id)
+{
+	struct aifab_device *dev = aifab_device_lookup(fab, dev_id);
+	struct aifab_adjacency *prev, *next;
+	unsigned int n;
+
+	lockdep_assert_held(&fab->lock);
+	prev = rcu_dereference_protected(dev->adj, lockdep_is_held(&fab->lock));
+	n = prev ? prev->n : 0;
+	next = kmalloc(struct_size(next, link_ids, n + 1), GFP_KERNEL);
+	if (!next)
+		return -ENOMEM;
+	next->n = n + 1;
+	if (prev)
+		memcpy(next->link_ids, prev->link_ids, n * sizeof(u32));
+	next->link_ids[n] = link_id;
+	aifab_obj_get(AIFAB_OBJ_ADJACENCY);
+	aifab_adjacency_replace(dev, next);
+	return 0;
+}
+
+/* Never fails: shrinking in place is safe, readers see n only grow stale. */
+static void aifab_adjacency_del(struct aifab_fabric *fab, u32 dev_id,
+				u32 link_id)
+{
+	struct aifab_device *dev = aifab_device_lookup(fab, dev_id);
+	struct aifab_adjacency *adj;
+	unsigned int i;
+
+	adj = rcu_dereference_protected(dev->adj, lockdep_is_held(&fab->lock));
+	for (i = 0; adj && i < adj->n; i++) {
+		if (adj->link_ids[i] != link_id)
+			continue;
+		/* Readers tolerate a stale id: the link lookup then fails. */
+		WRITE_ONCE(adj->link_ids[i], adj->link_ids[adj->n - 1]);
+		/* Pairs with routing's acquire: the moved id shows first. */
+		smp_store_release(&adj->n, adj->n - 1);
+		return;
+	}
+}
+
 static bool aifab_fabric_has_link(struct aifab_fabric *fab, u32 x, u32 y)
 {
 	struct aifab_object *obj;
@@ -199,20 +290,39 @@ int aifab_fabric_add_link(struct aifab_fabric *fab, const char *name,
 	link->a_id = a_id;
 	link->b_id = b_id;
 	link->state = AIFAB_LINK_STATE_UP;
+	link->admin_state = AIFAB_ADMIN_STATE_UP;
 	link->speed_mbps = speed_mbps;
 
 	mutex_lock(&fab->lock);
 	ret = aifab_fabric_check_link_ends(fab, a_id, b_id);
-	if (!ret)
-		ret = aifab_fabric_publish(fab, &fab->links, &link->obj,
-					   AIFAB_OBJ_LINK);
-	mutex_unlock(&fab->lock);
 	if (ret)
-		goto err_free_link;
+		goto err_unlock;
+	ret = aifab_fabric_publish(fab, &fab->links, &link->obj, AIFAB_OBJ_LINK);
+	if (ret)
+		goto err_unlock;
+	ret = aifab_adjacency_add(fab, a_id, link->obj.id);
+	if (ret)
+		goto err_unpublish_link;
+	ret = aifab_adjacency_add(fab, b_id, link->obj.id);
+	if (ret)
+		goto err_unlink_a;
+	mutex_unlock(&fab->lock);
 	*id = link->obj.id;
 	return 0;
 
-err_free_link:
+err_unlink_a:
+	aifab_adjacency_del(fab, a_id, link->obj.id);
+err_unpublish_link:
+	xa_erase(&fab->links, link->obj.id);
+	aifab_obj_put(AIFAB_OBJ_LINK);
+	mutex_unlock(&fab->lock);
+	/* Routing may have seen it: wait before freeing. */
+	synchronize_rcu();
+	kfree(link);
+	return ret;
+
+err_unlock:
+	mutex_unlock(&fab->lock);
 	kfree(link);
 	return ret;
 }
@@ -225,8 +335,28 @@ static void aifab_node_free_rcu(struct rcu_head *head)
 
 static void aifab_device_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct aifab_device, obj.rcu));
+	struct aifab_device *dev = container_of(head, struct aifab_device,
+						obj.rcu);
+
+	/* The grace period that freed the device covers its adjacency too. */
+	if (rcu_access_pointer(dev->adj)) {
+		kfree(rcu_access_pointer(dev->adj));
+		aifab_obj_put(AIFAB_OBJ_ADJACENCY);
+	}
+	kfree(dev);
 	aifab_obj_put(AIFAB_OBJ_DEVICE);
+}
+
+void aifab_partition_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct aifab_partition, obj.rcu));
+	aifab_obj_put(AIFAB_OBJ_PARTITION);
+}
+
+void aifab_fence_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct aifab_fence, rcu));
+	aifab_obj_put(AIFAB_OBJ_FENCE);
 }
 
 static void aifab_link_free_rcu(struct rcu_head *head)
@@ -250,13 +380,21 @@ static void aifab_table_clear(struct xarray *xa, rcu_callback_t free_rcu)
  * aifab_fabric_clear() - remove every object from a fabric
  * @fab: the fabric
  *
- * Links go first, then devices, then nodes, so that no published object
- * ever names an id that is gone. Frees wait out an RCU grace period for
+ * Fences and partitions go first, then links, devices and nodes, so that
+ * no published object ever names an id that is gone. Frees wait out an RCU grace period for
  * concurrent readers.
  */
 void aifab_fabric_clear(struct aifab_fabric *fab)
 {
+	struct aifab_fence *fence;
+	unsigned long key;
+
 	mutex_lock(&fab->lock);
+	xa_for_each(&fab->fences, key, fence) {
+		xa_erase(&fab->fences, key);
+		call_rcu(&fence->rcu, aifab_fence_free_rcu);
+	}
+	aifab_table_clear(&fab->partitions, aifab_partition_free_rcu);
 	aifab_table_clear(&fab->links, aifab_link_free_rcu);
 	aifab_table_clear(&fab->devices, aifab_device_free_rcu);
 	aifab_table_clear(&fab->nodes, aifab_node_free_rcu);
@@ -287,6 +425,85 @@ struct aifab_link *aifab_link_lookup(struct aifab_fabric *fab, u32 id)
 	struct aifab_object *obj = xa_load(&fab->links, id);
 
 	return obj ? container_of(obj, struct aifab_link, obj) : NULL;
+}
+
+struct aifab_partition *aifab_partition_lookup(struct aifab_fabric *fab,
+					       u32 id)
+{
+	struct aifab_object *obj = xa_load(&fab->partitions, id);
+
+	return obj ? container_of(obj, struct aifab_partition, obj) : NULL;
+}
+
+struct aifab_device *aifab_device_find(struct aifab_fabric *fab,
+				       const char *name)
+{
+	struct aifab_object *obj = aifab_table_find(&fab->devices, name);
+
+	return obj ? container_of(obj, struct aifab_device, obj) : NULL;
+}
+
+struct aifab_link *aifab_link_find(struct aifab_fabric *fab, const char *name)
+{
+	struct aifab_object *obj = aifab_table_find(&fab->links, name);
+
+	return obj ? container_of(obj, struct aifab_link, obj) : NULL;
+}
+
+struct aifab_partition *aifab_partition_find(struct aifab_fabric *fab,
+					     const char *name)
+{
+	struct aifab_object *obj = aifab_table_find(&fab->partitions, name);
+
+	return obj ? container_of(obj, struct aifab_partition, obj) : NULL;
+}
+
+/* The operational state follows from the admin state; health comes later. */
+static void aifab_link_update_state(struct aifab_fabric *fab,
+				    struct aifab_link *link)
+{
+	enum aifab_link_state state = link->admin_state == AIFAB_ADMIN_STATE_DOWN ?
+				      AIFAB_LINK_STATE_DOWN : AIFAB_LINK_STATE_UP;
+
+	lockdep_assert_held(&fab->lock);
+	if (state == link->state)
+		return;
+	WRITE_ONCE(link->state, state);
+	fab->generation++;
+	aifab_event_link_state(fab, link);
+}
+
+/**
+ * aifab_link_set_admin_state() - force a link down or let it come up
+ * @fab: the fabric
+ * @name: the link's name
+ * @admin: the state asked for
+ * @extack: where to say what is wrong
+ *
+ * Return: 0, or -ENOENT for an unknown link.
+ */
+int aifab_link_set_admin_state(struct aifab_fabric *fab, const char *name,
+			       enum aifab_admin_state admin,
+			       struct netlink_ext_ack *extack)
+{
+	struct aifab_link *link;
+	int ret = 0;
+
+	mutex_lock(&fab->lock);
+	link = aifab_link_find(fab, name);
+	if (!link) {
+		aifab_err_name(extack, "no such link", name);
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (link->admin_state != admin) {
+		link->admin_state = admin;
+		fab->generation++;
+		aifab_link_update_state(fab, link);
+	}
+out_unlock:
+	mutex_unlock(&fab->lock);
+	return ret;
 }
 
 const char *aifab_dev_type_name(enum aifab_dev_type type)
@@ -322,6 +539,17 @@ const char *aifab_link_state_name(enum aifab_link_state state)
 		return "down";
 	case AIFAB_LINK_STATE_DEGRADED:
 		return "degraded";
+	}
+	return NULL;
+}
+
+const char *aifab_admin_state_name(enum aifab_admin_state state)
+{
+	switch (state) {
+	case AIFAB_ADMIN_STATE_UP:
+		return "up";
+	case AIFAB_ADMIN_STATE_DOWN:
+		return "down";
 	}
 	return NULL;
 }

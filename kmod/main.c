@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "debugfs.h"
 #include "fabric.h"
+#include "netlink.h"
 #include "objcount.h"
 #include "topology.h"
 
@@ -61,6 +62,12 @@ static int __init aifab_init(void)
 		goto err_destroy_fabric;
 	}
 
+	ret = aifab_nl_register(aifab_fabric);
+	if (ret) {
+		pr_err("cannot register the netlink family: %d\n", ret);
+		goto err_destroy_fabric;
+	}
+
 	aifab_debugfs = aifab_debugfs_create(aifab_fabric);
 	pr_info("loaded: node %s, %u accelerator(s), %u EFA device(s)\n",
 		node_name, accels, efas);
@@ -75,6 +82,7 @@ err_destroy_fabric:
 static void __exit aifab_exit(void)
 {
 	aifab_debugfs_remove(aifab_debugfs);
+	aifab_nl_unregister();
 	aifab_fabric_destroy(aifab_fabric);
 	aifab_fabric = NULL;
 	if (!aifab_obj_check_leaks())

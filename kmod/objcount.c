@@ -21,6 +21,9 @@ static const char * const aifab_obj_names[] = {
 	[AIFAB_OBJ_NODE] = "node",
 	[AIFAB_OBJ_DEVICE] = "device",
 	[AIFAB_OBJ_LINK] = "link",
+	[AIFAB_OBJ_ADJACENCY] = "adjacency",
+	[AIFAB_OBJ_PARTITION] = "partition",
+	[AIFAB_OBJ_FENCE] = "fence",
 };
 
 static_assert(ARRAY_SIZE(aifab_obj_names) == AIFAB_OBJ_NR_TYPES);

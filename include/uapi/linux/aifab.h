@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * aifab: fabric model constants shared by the kernel module and userspace.
+ * aifab: the fabric model and its generic netlink family, "aifab".
  *
- * The generic netlink family that carries these values is defined with the
- * fabric control plane; this header holds the object vocabulary it uses.
+ * The family is specified in aifab.yaml, next to this header; the two
+ * must agree (make lint checks). Conventions:
+ * - Every command and attribute id starts at 1; 0 is never used.
+ * - Objects are named by their names in requests; ids are reported for
+ *   reference and stay stable for the object's life.
+ * - Requests are validated strictly: unknown attributes, wrong types and
+ *   out-of-range values are refused with an extack message.
+ * - Commands that change anything need CAP_NET_ADMIN.
+ * - Dumps are consistent: a change during a dump sets NLM_F_DUMP_INTR.
  */
 #ifndef _UAPI_LINUX_AIFAB_H
 #define _UAPI_LINUX_AIFAB_H
@@ -49,6 +56,283 @@ enum aifab_link_state {
 	AIFAB_LINK_STATE_UP = 1,
 	AIFAB_LINK_STATE_DOWN,
 	AIFAB_LINK_STATE_DEGRADED,
+};
+
+/**
+ * enum aifab_admin_state - state an operator asks a link to be in
+ * @AIFAB_ADMIN_STATE_UP: the link may carry traffic
+ * @AIFAB_ADMIN_STATE_DOWN: the link is forced down
+ */
+enum aifab_admin_state {
+	AIFAB_ADMIN_STATE_UP = 1,
+	AIFAB_ADMIN_STATE_DOWN,
+};
+
+/**
+ * enum aifab_route_reason - why the fabric refuses a route
+ * @AIFAB_ROUTE_REASON_FENCE: the two devices are in different partitions
+ *	and no fence allows that pair of partitions
+ * @AIFAB_ROUTE_REASON_UNPARTITIONED: one device is in a partition and the
+ *	other is in none
+ * @AIFAB_ROUTE_REASON_NO_PATH: no chain of up or degraded links joins the
+ *	two devices
+ */
+enum aifab_route_reason {
+	AIFAB_ROUTE_REASON_FENCE = 1,
+	AIFAB_ROUTE_REASON_UNPARTITIONED,
+	AIFAB_ROUTE_REASON_NO_PATH,
+};
+
+/**
+ * enum aifab_partition_event - what happened to a partition
+ * @AIFAB_PARTITION_EVENT_NEW: it was created
+ * @AIFAB_PARTITION_EVENT_DEL: it was deleted
+ * @AIFAB_PARTITION_EVENT_CHANGE: devices joined or left it
+ */
+enum aifab_partition_event {
+	AIFAB_PARTITION_EVENT_NEW = 1,
+	AIFAB_PARTITION_EVENT_DEL,
+	AIFAB_PARTITION_EVENT_CHANGE,
+};
+
+#define AIFAB_FAMILY_NAME	"aifab"
+#define AIFAB_FAMILY_VERSION	1
+#define AIFAB_MCGRP_MONITOR	"monitor"
+
+/**
+ * enum aifab_a_node - attributes of a node
+ * @AIFAB_A_NODE_ID: u32, the node's id
+ * @AIFAB_A_NODE_NAME: string, the node's name
+ * @AIFAB_A_NODE_LOCAL: u8, 1 for the host the module runs on
+ * @__AIFAB_A_NODE_MAX: one past the last attribute
+ * @AIFAB_A_NODE_MAX: the last attribute
+ */
+enum aifab_a_node {
+	AIFAB_A_NODE_ID = 1,
+	AIFAB_A_NODE_NAME,
+	AIFAB_A_NODE_LOCAL,
+
+	__AIFAB_A_NODE_MAX,
+	AIFAB_A_NODE_MAX = __AIFAB_A_NODE_MAX - 1
+};
+
+/**
+ * enum aifab_a_dev - attributes of a device
+ * @AIFAB_A_DEV_ID: u32, the device's id
+ * @AIFAB_A_DEV_NAME: string, the device's name; selects it in requests
+ * @AIFAB_A_DEV_TYPE: u32, &enum aifab_dev_type
+ * @AIFAB_A_DEV_NODE: string, the name of the node the device is on
+ * @AIFAB_A_DEV_LOCAL: u8, 1 when the device is on the local node
+ * @AIFAB_A_DEV_PARTITION: string, the partition the device is in; absent
+ *	when it is in none
+ * @AIFAB_A_DEV_MEM_BYTES: u64, memory capacity of an accelerator
+ * @AIFAB_A_DEV_PAD: padding for 64-bit attributes; never carries data
+ * @__AIFAB_A_DEV_MAX: one past the last attribute
+ * @AIFAB_A_DEV_MAX: the last attribute
+ */
+enum aifab_a_dev {
+	AIFAB_A_DEV_ID = 1,
+	AIFAB_A_DEV_NAME,
+	AIFAB_A_DEV_TYPE,
+	AIFAB_A_DEV_NODE,
+	AIFAB_A_DEV_LOCAL,
+	AIFAB_A_DEV_PARTITION,
+	AIFAB_A_DEV_MEM_BYTES,
+	AIFAB_A_DEV_PAD,
+
+	__AIFAB_A_DEV_MAX,
+	AIFAB_A_DEV_MAX = __AIFAB_A_DEV_MAX - 1
+};
+
+/**
+ * enum aifab_a_link - attributes of a link
+ * @AIFAB_A_LINK_ID: u32, the link's id
+ * @AIFAB_A_LINK_NAME: string, the link's name; selects it in requests
+ * @AIFAB_A_LINK_KIND: u32, &enum aifab_link_kind
+ * @AIFAB_A_LINK_A: string, the name of the device at one end
+ * @AIFAB_A_LINK_B: string, the name of the device at the other end
+ * @AIFAB_A_LINK_STATE: u32, &enum aifab_link_state, the operational state
+ * @AIFAB_A_LINK_ADMIN_STATE: u32, &enum aifab_admin_state; settable
+ * @AIFAB_A_LINK_SPEED_MBPS: u32, nominal bandwidth in Mbit/s
+ * @__AIFAB_A_LINK_MAX: one past the last attribute
+ * @AIFAB_A_LINK_MAX: the last attribute
+ */
+enum aifab_a_link {
+	AIFAB_A_LINK_ID = 1,
+	AIFAB_A_LINK_NAME,
+	AIFAB_A_LINK_KIND,
+	AIFAB_A_LINK_A,
+	AIFAB_A_LINK_B,
+	AIFAB_A_LINK_STATE,
+	AIFAB_A_LINK_ADMIN_STATE,
+	AIFAB_A_LINK_SPEED_MBPS,
+
+	__AIFAB_A_LINK_MAX,
+	AIFAB_A_LINK_MAX = __AIFAB_A_LINK_MAX - 1
+};
+
+/**
+ * enum aifab_a_partition - attributes of a partition
+ * @AIFAB_A_PARTITION_ID: u32, the partition's id
+ * @AIFAB_A_PARTITION_NAME: string, the partition's name; selects it
+ * @AIFAB_A_PARTITION_TENANT: string, the tenant that owns the partition
+ * @AIFAB_A_PARTITION_DEV: string, repeated: a member device's name. In
+ *	PARTITION_NEW, the initial members
+ * @AIFAB_A_PARTITION_DEV_ADD: string, repeated, PARTITION_SET only: a
+ *	device to add
+ * @AIFAB_A_PARTITION_DEV_DEL: string, repeated, PARTITION_SET only: a
+ *	device to remove
+ * @AIFAB_A_PARTITION_EVENT: u32, &enum aifab_partition_event, in
+ *	PARTITION_NTF only
+ * @__AIFAB_A_PARTITION_MAX: one past the last attribute
+ * @AIFAB_A_PARTITION_MAX: the last attribute
+ */
+enum aifab_a_partition {
+	AIFAB_A_PARTITION_ID = 1,
+	AIFAB_A_PARTITION_NAME,
+	AIFAB_A_PARTITION_TENANT,
+	AIFAB_A_PARTITION_DEV,
+	AIFAB_A_PARTITION_DEV_ADD,
+	AIFAB_A_PARTITION_DEV_DEL,
+	AIFAB_A_PARTITION_EVENT,
+
+	__AIFAB_A_PARTITION_MAX,
+	AIFAB_A_PARTITION_MAX = __AIFAB_A_PARTITION_MAX - 1
+};
+
+/**
+ * enum aifab_a_fence - attributes of a fence, a rule that lets traffic
+ *	cross between two partitions, both ways
+ * @AIFAB_A_FENCE_PART_A: string, one partition's name
+ * @AIFAB_A_FENCE_PART_B: string, the other partition's name
+ * @__AIFAB_A_FENCE_MAX: one past the last attribute
+ * @AIFAB_A_FENCE_MAX: the last attribute
+ */
+enum aifab_a_fence {
+	AIFAB_A_FENCE_PART_A = 1,
+	AIFAB_A_FENCE_PART_B,
+
+	__AIFAB_A_FENCE_MAX,
+	AIFAB_A_FENCE_MAX = __AIFAB_A_FENCE_MAX - 1
+};
+
+/**
+ * enum aifab_a_route - attributes of a route query and its answer
+ * @AIFAB_A_ROUTE_SRC: string, the source device's name
+ * @AIFAB_A_ROUTE_DST: string, the destination device's name
+ * @AIFAB_A_ROUTE_ALLOWED: u8, 1 when traffic may flow
+ * @AIFAB_A_ROUTE_REASON: u32, &enum aifab_route_reason, when refused
+ * @AIFAB_A_ROUTE_DEGRADED: u8, 1 when the path uses a degraded link
+ * @AIFAB_A_ROUTE_HOP: nest, repeated in path order: &enum aifab_a_hop
+ * @AIFAB_A_ROUTE_SRC_PARTITION: string, the source's partition, if any
+ * @AIFAB_A_ROUTE_DST_PARTITION: string, the destination's partition, if any
+ * @__AIFAB_A_ROUTE_MAX: one past the last attribute
+ * @AIFAB_A_ROUTE_MAX: the last attribute
+ */
+enum aifab_a_route {
+	AIFAB_A_ROUTE_SRC = 1,
+	AIFAB_A_ROUTE_DST,
+	AIFAB_A_ROUTE_ALLOWED,
+	AIFAB_A_ROUTE_REASON,
+	AIFAB_A_ROUTE_DEGRADED,
+	AIFAB_A_ROUTE_HOP,
+	AIFAB_A_ROUTE_SRC_PARTITION,
+	AIFAB_A_ROUTE_DST_PARTITION,
+
+	__AIFAB_A_ROUTE_MAX,
+	AIFAB_A_ROUTE_MAX = __AIFAB_A_ROUTE_MAX - 1
+};
+
+/**
+ * enum aifab_a_hop - one hop of a route
+ * @AIFAB_A_HOP_LINK: string, the link's name
+ * @AIFAB_A_HOP_FROM: string, the device the hop leaves
+ * @AIFAB_A_HOP_TO: string, the device the hop reaches
+ * @AIFAB_A_HOP_STATE: u32, &enum aifab_link_state of the link
+ * @__AIFAB_A_HOP_MAX: one past the last attribute
+ * @AIFAB_A_HOP_MAX: the last attribute
+ */
+enum aifab_a_hop {
+	AIFAB_A_HOP_LINK = 1,
+	AIFAB_A_HOP_FROM,
+	AIFAB_A_HOP_TO,
+	AIFAB_A_HOP_STATE,
+
+	__AIFAB_A_HOP_MAX,
+	AIFAB_A_HOP_MAX = __AIFAB_A_HOP_MAX - 1
+};
+
+/**
+ * enum aifab_a_violation - attributes of a fence-violation event
+ * @AIFAB_A_VIOLATION_SRC: string, the source device's name
+ * @AIFAB_A_VIOLATION_DST: string, the destination device's name
+ * @AIFAB_A_VIOLATION_SRC_PARTITION: string, the source's partition; absent
+ *	when it is in none
+ * @AIFAB_A_VIOLATION_DST_PARTITION: string, the destination's partition;
+ *	absent when it is in none
+ * @AIFAB_A_VIOLATION_REASON: u32, &enum aifab_route_reason
+ * @AIFAB_A_VIOLATION_SUPPRESSED: u32, events dropped by rate limiting since
+ *	the previous one was sent
+ * @__AIFAB_A_VIOLATION_MAX: one past the last attribute
+ * @AIFAB_A_VIOLATION_MAX: the last attribute
+ */
+enum aifab_a_violation {
+	AIFAB_A_VIOLATION_SRC = 1,
+	AIFAB_A_VIOLATION_DST,
+	AIFAB_A_VIOLATION_SRC_PARTITION,
+	AIFAB_A_VIOLATION_DST_PARTITION,
+	AIFAB_A_VIOLATION_REASON,
+	AIFAB_A_VIOLATION_SUPPRESSED,
+
+	__AIFAB_A_VIOLATION_MAX,
+	AIFAB_A_VIOLATION_MAX = __AIFAB_A_VIOLATION_MAX - 1
+};
+
+/**
+ * enum aifab_cmd - commands of the aifab family
+ * @AIFAB_CMD_NODE_GET: get one node (by name) or dump all; &enum aifab_a_node
+ * @AIFAB_CMD_DEV_GET: get one device or dump all; &enum aifab_a_dev
+ * @AIFAB_CMD_LINK_GET: get one link or dump all; &enum aifab_a_link
+ * @AIFAB_CMD_LINK_SET: change a link's settable attributes (admin)
+ * @AIFAB_CMD_PARTITION_GET: get one partition or dump all;
+ *	&enum aifab_a_partition
+ * @AIFAB_CMD_PARTITION_NEW: create a partition, optionally with devices
+ *	(admin)
+ * @AIFAB_CMD_PARTITION_DEL: delete a partition, releasing its devices (admin)
+ * @AIFAB_CMD_PARTITION_SET: add and remove devices, atomically (admin)
+ * @AIFAB_CMD_FENCE_GET: dump fences; &enum aifab_a_fence
+ * @AIFAB_CMD_FENCE_NEW: allow traffic between two partitions (admin)
+ * @AIFAB_CMD_FENCE_DEL: remove that permission (admin)
+ * @AIFAB_CMD_ROUTE_GET: ask whether and how traffic may go from one device
+ *	to another; &enum aifab_a_route
+ * @AIFAB_CMD_LINK_STATE_NTF: event: a link's operational state changed;
+ *	&enum aifab_a_link
+ * @AIFAB_CMD_FENCE_VIOLATION_NTF: event: traffic was refused;
+ *	&enum aifab_a_violation
+ * @AIFAB_CMD_PARTITION_NTF: event: a partition was created, changed or
+ *	deleted; &enum aifab_a_partition
+ * @__AIFAB_CMD_MAX: one past the last command
+ * @AIFAB_CMD_MAX: the last command
+ */
+enum aifab_cmd {
+	AIFAB_CMD_NODE_GET = 1,
+	AIFAB_CMD_DEV_GET,
+	AIFAB_CMD_LINK_GET,
+	AIFAB_CMD_LINK_SET,
+	AIFAB_CMD_PARTITION_GET,
+	AIFAB_CMD_PARTITION_NEW,
+	AIFAB_CMD_PARTITION_DEL,
+	AIFAB_CMD_PARTITION_SET,
+	AIFAB_CMD_FENCE_GET,
+	AIFAB_CMD_FENCE_NEW,
+	AIFAB_CMD_FENCE_DEL,
+	AIFAB_CMD_ROUTE_GET,
+	AIFAB_CMD_LINK_STATE_NTF,
+	AIFAB_CMD_FENCE_VIOLATION_NTF,
+	AIFAB_CMD_PARTITION_NTF,
+
+	__AIFAB_CMD_MAX,
+	AIFAB_CMD_MAX = __AIFAB_CMD_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_AIFAB_H */

@@ -1,0 +1,791 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "aifab" generic netlink family: see include/uapi/linux/aifab.h and
+ * its spec, aifab.yaml. Requests name objects; every handler resolves the
+ * names under the fabric mutex, so a reply is one consistent snapshot.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "events.h"
+#include "fabric.h"
+#include "netlink.h"
+#include "partition.h"
+#include "route.h"
+
+enum aifab_nl_groups {
+	AIFAB_NLGRP_MONITOR,
+};
+
+static const struct genl_multicast_group aifab_nl_mcgrps[] = {
+	[AIFAB_NLGRP_MONITOR] = { .name = AIFAB_MCGRP_MONITOR },
+};
+
+/*
+ * The fabric the family serves. Set before the family is registered and
+ * cleared after it is unregistered, so handlers always see it; events
+ * check it because they may fire before registration.
+ */
+static struct aifab_fabric *aifab_nl_fabric;
+
+static struct genl_family aifab_nl_family;
+
+#define AIFAB_NL_NAME { .type = NLA_NUL_STRING, .len = AIFAB_NAME_MAX - 1 }
+
+static const struct nla_policy aifab_nl_node_policy[AIFAB_A_NODE_MAX + 1] = {
+	[AIFAB_A_NODE_NAME] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_dev_policy[AIFAB_A_DEV_MAX + 1] = {
+	[AIFAB_A_DEV_NAME] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_link_get_policy[AIFAB_A_LINK_MAX + 1] = {
+	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_link_set_policy[AIFAB_A_LINK_MAX + 1] = {
+	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
+	[AIFAB_A_LINK_ADMIN_STATE] = NLA_POLICY_RANGE(NLA_U32, AIFAB_ADMIN_STATE_UP,
+						      AIFAB_ADMIN_STATE_DOWN),
+};
+
+static const struct nla_policy aifab_nl_part_get_policy[AIFAB_A_PARTITION_MAX + 1] = {
+	[AIFAB_A_PARTITION_NAME] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_part_new_policy[AIFAB_A_PARTITION_MAX + 1] = {
+	[AIFAB_A_PARTITION_NAME] = AIFAB_NL_NAME,
+	[AIFAB_A_PARTITION_TENANT] = AIFAB_NL_NAME,
+	[AIFAB_A_PARTITION_DEV] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 1] = {
+	[AIFAB_A_PARTITION_NAME] = AIFAB_NL_NAME,
+	[AIFAB_A_PARTITION_DEV_ADD] = AIFAB_NL_NAME,
+	[AIFAB_A_PARTITION_DEV_DEL] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
+	[AIFAB_A_FENCE_PART_A] = AIFAB_NL_NAME,
+	[AIFAB_A_FENCE_PART_B] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_route_policy[AIFAB_A_ROUTE_MAX + 1] = {
+	[AIFAB_A_ROUTE_SRC] = AIFAB_NL_NAME,
+	[AIFAB_A_ROUTE_DST] = AIFAB_NL_NAME,
+};
+
+/* Where a fill function writes: a reply, a dump chunk or an event. */
+struct aifab_nl_dest {
+	u32 portid;
+	u32 seq;
+	int flags;
+	u8 cmd;
+	struct netlink_callback *cb;
+};
+
+static void *aifab_nl_put_hdr(struct sk_buff *skb,
+			      const struct aifab_nl_dest *to)
+{
+	void *hdr = genlmsg_put(skb, to->portid, to->seq, &aifab_nl_family,
+				to->flags, to->cmd);
+
+	if (hdr && to->cb)
+		genl_dump_check_consistent(to->cb, hdr);
+	return hdr;
+}
+
+static int aifab_nl_end(struct sk_buff *skb, void *hdr, int err)
+{
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int aifab_nl_put_partition_name(struct sk_buff *skb, int attr,
+				       struct aifab_fabric *fab, u32 id)
+{
+	struct aifab_partition *part = id ? aifab_partition_lookup(fab, id) : NULL;
+
+	return part ? nla_put_string(skb, attr, part->obj.name) : 0;
+}
+
+/* Fill functions run under the fabric mutex. */
+
+static int aifab_nl_fill_node(struct sk_buff *skb, struct aifab_fabric *fab,
+			      struct aifab_object *obj,
+			      const struct aifab_nl_dest *to)
+{
+	struct aifab_node *node = container_of(obj, struct aifab_node, obj);
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    nla_put_u32(skb, AIFAB_A_NODE_ID, obj->id) ||
+			    nla_put_string(skb, AIFAB_A_NODE_NAME, obj->name) ||
+			    nla_put_u8(skb, AIFAB_A_NODE_LOCAL, node->local));
+}
+
+static int aifab_nl_fill_dev(struct sk_buff *skb, struct aifab_fabric *fab,
+			     struct aifab_object *obj,
+			     const struct aifab_nl_dest *to)
+{
+	struct aifab_device *dev = container_of(obj, struct aifab_device, obj);
+	struct aifab_node *node = aifab_node_lookup(fab, dev->node_id);
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    nla_put_u32(skb, AIFAB_A_DEV_ID, obj->id) ||
+			    nla_put_string(skb, AIFAB_A_DEV_NAME, obj->name) ||
+			    nla_put_u32(skb, AIFAB_A_DEV_TYPE, dev->type) ||
+			    nla_put_string(skb, AIFAB_A_DEV_NODE, node->obj.name) ||
+			    nla_put_u8(skb, AIFAB_A_DEV_LOCAL, node->local) ||
+			    aifab_nl_put_partition_name(skb, AIFAB_A_DEV_PARTITION,
+							fab, dev->partition_id) ||
+			    (dev->type == AIFAB_DEV_TYPE_ACCEL &&
+			     nla_put_u64_64bit(skb, AIFAB_A_DEV_MEM_BYTES,
+					       dev->mem_bytes, AIFAB_A_DEV_PAD)));
+}
+
+static int aifab_nl_put_link(struct sk_buff *skb, struct aifab_fabric *fab,
+			     const struct aifab_link *link)
+{
+	return nla_put_u32(skb, AIFAB_A_LINK_ID, link->obj.id) ||
+	       nla_put_string(skb, AIFAB_A_LINK_NAME, link->obj.name) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_KIND, link->kind) ||
+	       nla_put_string(skb, AIFAB_A_LINK_A,
+			      aifab_device_lookup(fab, link->a_id)->obj.name) ||
+	       nla_put_string(skb, AIFAB_A_LINK_B,
+			      aifab_device_lookup(fab, link->b_id)->obj.name) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_STATE, link->state) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_ADMIN_STATE, link->admin_state) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_SPEED_MBPS, link->speed_mbps);
+}
+
+static int aifab_nl_fill_link(struct sk_buff *skb, struct aifab_fabric *fab,
+			      struct aifab_object *obj,
+			      const struct aifab_nl_dest *to)
+{
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    aifab_nl_put_link(skb, fab,
+					      container_of(obj, struct aifab_link, obj)));
+}
+
+static int aifab_nl_put_members(struct sk_buff *skb, struct aifab_fabric *fab,
+				u32 partition_id)
+{
+	struct aifab_device *dev;
+	struct aifab_object *obj;
+	unsigned long id;
+
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		if (dev->partition_id == partition_id &&
+		    nla_put_string(skb, AIFAB_A_PARTITION_DEV, obj->name))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int aifab_nl_put_partition(struct sk_buff *skb, struct aifab_fabric *fab,
+				  const struct aifab_partition *part)
+{
+	return nla_put_u32(skb, AIFAB_A_PARTITION_ID, part->obj.id) ||
+	       nla_put_string(skb, AIFAB_A_PARTITION_NAME, part->obj.name) ||
+	       nla_put_string(skb, AIFAB_A_PARTITION_TENANT, part->tenant) ||
+	       (part->ndevs && aifab_nl_put_members(skb, fab, part->obj.id));
+}
+
+static int aifab_nl_fill_partition(struct sk_buff *skb,
+				   struct aifab_fabric *fab,
+				   struct aifab_object *obj,
+				   const struct aifab_nl_dest *to)
+{
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    aifab_nl_put_partition(skb, fab,
+						   container_of(obj, struct aifab_partition,
+								obj)));
+}
+
+static int aifab_nl_fill_fence(struct sk_buff *skb, struct aifab_fabric *fab,
+			       const struct aifab_fence *fence,
+			       const struct aifab_nl_dest *to)
+{
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    aifab_nl_put_partition_name(skb, AIFAB_A_FENCE_PART_A,
+							fab, fence->a_id) ||
+			    aifab_nl_put_partition_name(skb, AIFAB_A_FENCE_PART_B,
+							fab, fence->b_id));
+}
+
+typedef int (*aifab_nl_fill_fn)(struct sk_buff *skb, struct aifab_fabric *fab,
+				struct aifab_object *obj,
+				const struct aifab_nl_dest *to);
+
+static int aifab_nl_reply(struct genl_info *info, aifab_nl_fill_fn fill,
+			  struct xarray *xa, int name_attr, const char *what)
+{
+	struct aifab_fabric *fab = aifab_nl_fabric;
+	struct aifab_nl_dest to = {
+		.portid = info->snd_portid,
+		.seq = info->snd_seq,
+		.cmd = info->genlhdr->cmd,
+	};
+	struct aifab_object *obj;
+	struct sk_buff *msg;
+	const char *name;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, name_attr))
+		return -EINVAL;
+	name = nla_data(info->attrs[name_attr]);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&fab->lock);
+	obj = aifab_table_find(xa, name);
+	ret = obj ? fill(msg, fab, obj, &to) : -ENOENT;
+	mutex_unlock(&fab->lock);
+	if (ret) {
+		if (ret == -ENOENT) {
+			aifab_err_name(info->extack, what, name);
+			NL_SET_BAD_ATTR(info->extack, info->attrs[name_attr]);
+		}
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * One dump chunk of a table, resuming at cb->args[0]. The generation goes
+ * into cb->seq, so a change between chunks flags the dump NLM_F_DUMP_INTR.
+ */
+static int aifab_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct xarray *xa, aifab_nl_fill_fn fill)
+{
+	struct aifab_fabric *fab = aifab_nl_fabric;
+	struct aifab_nl_dest to = {
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+		.cmd = genl_dumpit_info(cb)->op.cmd,
+		.cb = cb,
+	};
+	unsigned long index = cb->args[0];
+	struct aifab_object *obj;
+	int ret = 0;
+
+	mutex_lock(&fab->lock);
+	cb->seq = (u32)fab->generation ?: 1;
+	xa_for_each_start(xa, index, obj, cb->args[0]) {
+		ret = fill(skb, fab, obj, &to);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&fab->lock);
+	if (!ret)
+		return 0;
+	cb->args[0] = index;
+	/* An object too big for an empty message would stall the dump. */
+	return skb->len ?: ret;
+}
+
+static int aifab_nl_node_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return aifab_nl_reply(info, aifab_nl_fill_node, &aifab_nl_fabric->nodes,
+			      AIFAB_A_NODE_NAME, "no such node");
+}
+
+static int aifab_nl_node_get_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	return aifab_nl_dump(skb, cb, &aifab_nl_fabric->nodes, aifab_nl_fill_node);
+}
+
+static int aifab_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return aifab_nl_reply(info, aifab_nl_fill_dev, &aifab_nl_fabric->devices,
+			      AIFAB_A_DEV_NAME, "no such device");
+}
+
+static int aifab_nl_dev_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	return aifab_nl_dump(skb, cb, &aifab_nl_fabric->devices,
+			     aifab_nl_fill_dev);
+}
+
+static int aifab_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return aifab_nl_reply(info, aifab_nl_fill_link, &aifab_nl_fabric->links,
+			      AIFAB_A_LINK_NAME, "no such link");
+}
+
+static int aifab_nl_link_get_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	return aifab_nl_dump(skb, cb, &aifab_nl_fabric->links,
+			     aifab_nl_fill_link);
+}
+
+static int aifab_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_LINK_NAME))
+		return -EINVAL;
+	if (!info->attrs[AIFAB_A_LINK_ADMIN_STATE]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give an admin state");
+		return -EINVAL;
+	}
+	return aifab_link_set_admin_state(aifab_nl_fabric,
+					  nla_data(info->attrs[AIFAB_A_LINK_NAME]),
+					  nla_get_u32(info->attrs[AIFAB_A_LINK_ADMIN_STATE]),
+					  info->extack);
+}
+
+static int aifab_nl_partition_get_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	return aifab_nl_reply(info, aifab_nl_fill_partition,
+			      &aifab_nl_fabric->partitions,
+			      AIFAB_A_PARTITION_NAME, "no such partition");
+}
+
+static int aifab_nl_partition_get_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	return aifab_nl_dump(skb, cb, &aifab_nl_fabric->partitions,
+			     aifab_nl_fill_partition);
+}
+
+/*
+ * Collect the names carried by every @type attribute of the request into
+ * @names, which has room for AIFAB_PARTITION_REQ_DEVS. The policy has
+ * already checked that each is a NUL-terminated string of legal length.
+ */
+static int aifab_nl_collect_names(struct genl_info *info, int type,
+				  const char **names, unsigned int *n)
+{
+	const struct nlattr *nla;
+	int rem;
+
+	*n = 0;
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != type)
+			continue;
+		if (*n == AIFAB_PARTITION_REQ_DEVS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "too many devices in one request");
+			return -E2BIG;
+		}
+		names[(*n)++] = nla_data(nla);
+	}
+	return 0;
+}
+
+static int aifab_nl_partition_new_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	unsigned int ndevs;
+	const char **devs;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_TENANT))
+		return -EINVAL;
+	devs = kcalloc(AIFAB_PARTITION_REQ_DEVS, sizeof(*devs), GFP_KERNEL);
+	if (!devs)
+		return -ENOMEM;
+	ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV, devs, &ndevs);
+	if (!ret)
+		ret = aifab_partition_new(aifab_nl_fabric,
+					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
+					  nla_data(info->attrs[AIFAB_A_PARTITION_TENANT]),
+					  devs, ndevs, info->extack);
+	kfree(devs);
+	return ret;
+}
+
+static int aifab_nl_partition_del_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_NAME))
+		return -EINVAL;
+	return aifab_partition_del(aifab_nl_fabric,
+				   nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
+				   info->extack);
+}
+
+static int aifab_nl_partition_set_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	unsigned int nadd, ndel;
+	const char **names;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_NAME))
+		return -EINVAL;
+	names = kcalloc(2 * AIFAB_PARTITION_REQ_DEVS, sizeof(*names), GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+	ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV_ADD, names, &nadd);
+	if (!ret)
+		ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV_DEL,
+					     names + AIFAB_PARTITION_REQ_DEVS, &ndel);
+	if (!ret && !nadd && !ndel) {
+		NL_SET_ERR_MSG(info->extack, "nothing to change: give devices to add or remove");
+		ret = -EINVAL;
+	}
+	if (!ret)
+		ret = aifab_partition_set(aifab_nl_fabric,
+					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
+					  names, nadd,
+					  names + AIFAB_PARTITION_REQ_DEVS, ndel,
+					  info->extack);
+	kfree(names);
+	return ret;
+}
+
+static int aifab_nl_fence_get_dumpit(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	struct aifab_fabric *fab = aifab_nl_fabric;
+	struct aifab_nl_dest to = {
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+		.cmd = AIFAB_CMD_FENCE_GET,
+		.cb = cb,
+	};
+	unsigned long key = cb->args[0];
+	struct aifab_fence *fence;
+	int ret = 0;
+
+	mutex_lock(&fab->lock);
+	cb->seq = (u32)fab->generation ?: 1;
+	xa_for_each_start(&fab->fences, key, fence, cb->args[0]) {
+		ret = aifab_nl_fill_fence(skb, fab, fence, &to);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&fab->lock);
+	if (!ret)
+		return 0;
+	cb->args[0] = key;
+	return skb->len ?: ret;
+}
+
+static int aifab_nl_fence_doit(struct genl_info *info,
+			       int (*op)(struct aifab_fabric *fab, const char *a,
+					 const char *b,
+					 struct netlink_ext_ack *extack))
+{
+	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_FENCE_PART_A) ||
+	    GENL_REQ_ATTR_CHECK(info, AIFAB_A_FENCE_PART_B))
+		return -EINVAL;
+	return op(aifab_nl_fabric, nla_data(info->attrs[AIFAB_A_FENCE_PART_A]),
+		  nla_data(info->attrs[AIFAB_A_FENCE_PART_B]), info->extack);
+}
+
+static int aifab_nl_fence_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return aifab_nl_fence_doit(info, aifab_fence_new);
+}
+
+static int aifab_nl_fence_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return aifab_nl_fence_doit(info, aifab_fence_del);
+}
+
+static int aifab_nl_put_hop(struct sk_buff *skb, struct aifab_fabric *fab,
+			    u32 link_id, u32 from_id, u32 to_id)
+{
+	struct aifab_link *link = aifab_link_lookup(fab, link_id);
+	struct nlattr *nest = nla_nest_start(skb, AIFAB_A_ROUTE_HOP);
+
+	if (!nest || !link)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, AIFAB_A_HOP_LINK, link->obj.name) ||
+	    nla_put_string(skb, AIFAB_A_HOP_FROM,
+			   aifab_device_lookup(fab, from_id)->obj.name) ||
+	    nla_put_string(skb, AIFAB_A_HOP_TO,
+			   aifab_device_lookup(fab, to_id)->obj.name) ||
+	    nla_put_u32(skb, AIFAB_A_HOP_STATE, link->state)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int aifab_nl_put_route(struct sk_buff *skb, struct aifab_fabric *fab,
+			      const struct aifab_device *src,
+			      const struct aifab_route *rt)
+{
+	u32 from = src->obj.id;
+	unsigned int i;
+
+	if (nla_put_u8(skb, AIFAB_A_ROUTE_ALLOWED, !rt->reason) ||
+	    (rt->reason && nla_put_u32(skb, AIFAB_A_ROUTE_REASON, rt->reason)) ||
+	    nla_put_u8(skb, AIFAB_A_ROUTE_DEGRADED, rt->degraded) ||
+	    aifab_nl_put_partition_name(skb, AIFAB_A_ROUTE_SRC_PARTITION, fab,
+					rt->src_partition) ||
+	    aifab_nl_put_partition_name(skb, AIFAB_A_ROUTE_DST_PARTITION, fab,
+					rt->dst_partition))
+		return -EMSGSIZE;
+	for (i = 0; i < rt->nhops; i++) {
+		if (aifab_nl_put_hop(skb, fab, rt->hop_link[i], from,
+				     rt->hop_to[i]))
+			return -EMSGSIZE;
+		from = rt->hop_to[i];
+	}
+	return 0;
+}
+
+static int aifab_nl_route_fill(struct sk_buff *msg, struct genl_info *info,
+			       struct aifab_fabric *fab)
+{
+	struct aifab_device *src, *dst;
+	struct aifab_route *rt;
+	void *hdr;
+	int ret;
+
+	src = aifab_device_find(fab, nla_data(info->attrs[AIFAB_A_ROUTE_SRC]));
+	dst = aifab_device_find(fab, nla_data(info->attrs[AIFAB_A_ROUTE_DST]));
+	if (!src || !dst) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[src ? AIFAB_A_ROUTE_DST : AIFAB_A_ROUTE_SRC],
+				    "no such device");
+		return -ENOENT;
+	}
+	rt = kmalloc(sizeof(*rt), GFP_KERNEL);
+	if (!rt)
+		return -ENOMEM;
+	ret = aifab_route_query(fab, src->obj.id, dst->obj.id, rt);
+	if (ret == -ENOMEM)
+		goto out_free_route;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &aifab_nl_family, 0, AIFAB_CMD_ROUTE_GET);
+	if (hdr)
+		ret = aifab_nl_end(msg, hdr,
+				   nla_put_string(msg, AIFAB_A_ROUTE_SRC, src->obj.name) ||
+				   nla_put_string(msg, AIFAB_A_ROUTE_DST, dst->obj.name) ||
+				   aifab_nl_put_route(msg, fab, src, rt));
+out_free_route:
+	kfree(rt);
+	return ret;
+}
+
+/* A refused route is an answer, not an error: the reply says why. */
+static int aifab_nl_route_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct aifab_fabric *fab = aifab_nl_fabric;
+	struct sk_buff *msg;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_ROUTE_SRC) ||
+	    GENL_REQ_ATTR_CHECK(info, AIFAB_A_ROUTE_DST))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&fab->lock);
+	ret = aifab_nl_route_fill(msg, info, fab);
+	mutex_unlock(&fab->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+#define AIFAB_NL_GET(_cmd, _name, _policy, _max) {			\
+	.cmd = _cmd,							\
+	.doit = aifab_nl_##_name##_get_doit,				\
+	.dumpit = aifab_nl_##_name##_get_dumpit,			\
+	.policy = _policy,						\
+	.maxattr = _max,						\
+}
+
+#define AIFAB_NL_ADMIN(_cmd, _doit, _policy, _max) {			\
+	.cmd = _cmd,							\
+	.doit = _doit,							\
+	.policy = _policy,						\
+	.maxattr = _max,						\
+	.flags = GENL_ADMIN_PERM,					\
+}
+
+static const struct genl_ops aifab_nl_ops[] = {
+	AIFAB_NL_GET(AIFAB_CMD_NODE_GET, node, aifab_nl_node_policy,
+		     AIFAB_A_NODE_MAX),
+	AIFAB_NL_GET(AIFAB_CMD_DEV_GET, dev, aifab_nl_dev_policy,
+		     AIFAB_A_DEV_MAX),
+	AIFAB_NL_GET(AIFAB_CMD_LINK_GET, link, aifab_nl_link_get_policy,
+		     AIFAB_A_LINK_MAX),
+	AIFAB_NL_ADMIN(AIFAB_CMD_LINK_SET, aifab_nl_link_set_doit,
+		       aifab_nl_link_set_policy, AIFAB_A_LINK_MAX),
+	AIFAB_NL_GET(AIFAB_CMD_PARTITION_GET, partition, aifab_nl_part_get_policy,
+		     AIFAB_A_PARTITION_MAX),
+	AIFAB_NL_ADMIN(AIFAB_CMD_PARTITION_NEW, aifab_nl_partition_new_doit,
+		       aifab_nl_part_new_policy, AIFAB_A_PARTITION_MAX),
+	AIFAB_NL_ADMIN(AIFAB_CMD_PARTITION_DEL, aifab_nl_partition_del_doit,
+		       aifab_nl_part_get_policy, AIFAB_A_PARTITION_MAX),
+	AIFAB_NL_ADMIN(AIFAB_CMD_PARTITION_SET, aifab_nl_partition_set_doit,
+		       aifab_nl_part_set_policy, AIFAB_A_PARTITION_MAX),
+	{
+		.cmd = AIFAB_CMD_FENCE_GET,
+		.dumpit = aifab_nl_fence_get_dumpit,
+		.policy = aifab_nl_fence_policy,
+		.maxattr = AIFAB_A_FENCE_MAX,
+	},
+	AIFAB_NL_ADMIN(AIFAB_CMD_FENCE_NEW, aifab_nl_fence_new_doit,
+		       aifab_nl_fence_policy, AIFAB_A_FENCE_MAX),
+	AIFAB_NL_ADMIN(AIFAB_CMD_FENCE_DEL, aifab_nl_fence_del_doit,
+		       aifab_nl_fence_policy, AIFAB_A_FENCE_MAX),
+	{
+		.cmd = AIFAB_CMD_ROUTE_GET,
+		.doit = aifab_nl_route_get_doit,
+		.policy = aifab_nl_route_policy,
+		.maxattr = AIFAB_A_ROUTE_MAX,
+	},
+};
+
+static struct genl_family aifab_nl_family __ro_after_init = {
+	.name = AIFAB_FAMILY_NAME,
+	.version = AIFAB_FAMILY_VERSION,
+	.module = THIS_MODULE,
+	.parallel_ops = true,
+	.ops = aifab_nl_ops,
+	.n_ops = ARRAY_SIZE(aifab_nl_ops),
+	/* Every command validates the reserved header fields. */
+	.resv_start_op = AIFAB_CMD_NODE_GET,
+	.mcgrps = aifab_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(aifab_nl_mcgrps),
+};
+
+/* Events: sent only when someone listens, so a quiet fabric costs nothing. */
+
+static struct sk_buff *aifab_nl_event_new(struct aifab_fabric *fab, u8 cmd,
+					  gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (READ_ONCE(aifab_nl_fabric) != fab ||
+	    !genl_has_listeners(&aifab_nl_family, &init_net, AIFAB_NLGRP_MONITOR))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &aifab_nl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void aifab_nl_event_send(struct sk_buff *msg, void *hdr, int err,
+				gfp_t gfp)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&aifab_nl_family, msg, 0, AIFAB_NLGRP_MONITOR, gfp);
+}
+
+void aifab_event_link_state(struct aifab_fabric *fab,
+			    const struct aifab_link *link)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_LINK_STATE_NTF, GFP_KERNEL, &hdr);
+	if (msg)
+		aifab_nl_event_send(msg, hdr, aifab_nl_put_link(msg, fab, link),
+				    GFP_KERNEL);
+}
+
+void aifab_event_partition(struct aifab_fabric *fab,
+			   const struct aifab_partition *part,
+			   enum aifab_partition_event event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_PARTITION_NTF, GFP_KERNEL, &hdr);
+	if (msg)
+		aifab_nl_event_send(msg, hdr,
+				    aifab_nl_put_partition(msg, fab, part) ||
+				    nla_put_u32(msg, AIFAB_A_PARTITION_EVENT, event),
+				    GFP_KERNEL);
+}
+
+void aifab_event_violation(struct aifab_fabric *fab,
+			   const struct aifab_device *src,
+			   const struct aifab_device *dst,
+			   enum aifab_route_reason reason, u32 suppressed)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_FENCE_VIOLATION_NTF, GFP_ATOMIC,
+				 &hdr);
+	if (!msg)
+		return;
+	aifab_nl_event_send(msg, hdr,
+			    nla_put_string(msg, AIFAB_A_VIOLATION_SRC, src->obj.name) ||
+			    nla_put_string(msg, AIFAB_A_VIOLATION_DST, dst->obj.name) ||
+			    aifab_nl_put_partition_name(msg, AIFAB_A_VIOLATION_SRC_PARTITION,
+							fab, READ_ONCE(src->partition_id)) ||
+			    aifab_nl_put_partition_name(msg, AIFAB_A_VIOLATION_DST_PARTITION,
+							fab, READ_ONCE(dst->partition_id)) ||
+			    nla_put_u32(msg, AIFAB_A_VIOLATION_REASON, reason) ||
+			    nla_put_u32(msg, AIFAB_A_VIOLATION_SUPPRESSED, suppressed),
+			    GFP_ATOMIC);
+}
+
+/**
+ * aifab_nl_register() - serve a fabric over the "aifab" family
+ * @fab: the fabric; it must outlive the registration
+ *
+ * Return: 0 or a negative errno.
+ */
+int aifab_nl_register(struct aifab_fabric *fab)
+{
+	int ret;
+
+	WRITE_ONCE(aifab_nl_fabric, fab);
+	ret = genl_register_family(&aifab_nl_family);
+	if (ret)
+		WRITE_ONCE(aifab_nl_fabric, NULL);
+	return ret;
+}
+
+void aifab_nl_unregister(void)
+{
+	genl_unregister_family(&aifab_nl_family);
+	WRITE_ONCE(aifab_nl_fabric, NULL);
+}

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Partitions and fences. A request is checked whole before anything
+ * changes, so a refused request leaves the fabric exactly as it was.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/netlink.h>
+
+#include "events.h"
+#include "fabric.h"
+#include "partition.h"
+
+static bool aifab_names_repeat(const char * const *names, unsigned int n,
+			       const char **dup)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n; j++) {
+			if (!strcmp(names[i], names[j])) {
+				*dup = names[i];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Resolve device names to devices that may join partition @joining (an id
+ * not yet published is fine: nothing is in it yet).
+ */
+static int aifab_devs_resolve_free(struct aifab_fabric *fab,
+				   const char * const *names, unsigned int n,
+				   u32 joining, struct aifab_device **devs,
+				   struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	const char *dup;
+
+	if (aifab_names_repeat(names, n, &dup)) {
+		aifab_err_name(extack, "device listed twice", dup);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		devs[i] = aifab_device_find(fab, names[i]);
+		if (!devs[i]) {
+			aifab_err_name(extack, "no such device", names[i]);
+			return -ENOENT;
+		}
+		if (devs[i]->partition_id == joining && joining) {
+			aifab_err_name(extack, "device already in this partition",
+				       names[i]);
+			return -EEXIST;
+		}
+		if (devs[i]->partition_id) {
+			aifab_err_name(extack, "device is in another partition",
+				       names[i]);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+static void aifab_devs_assign(struct aifab_device **devs, unsigned int n,
+			      u32 partition_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(devs[i]->partition_id, partition_id);
+}
+
+static int aifab_partition_check_names(const char *name, const char *tenant,
+				       struct netlink_ext_ack *extack)
+{
+	if (!aifab_name_valid(name)) {
+		NL_SET_ERR_MSG(extack, "partition name must be 1-31 characters of [a-zA-Z0-9_.-]");
+		return -EINVAL;
+	}
+	if (!aifab_name_valid(tenant)) {
+		NL_SET_ERR_MSG(extack, "tenant name must be 1-31 characters of [a-zA-Z0-9_.-]");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * aifab_partition_new() - create a partition, with its first devices
+ * @fab: the fabric
+ * @name: the partition's name, unique
+ * @tenant: the owner
+ * @devs: names of devices to put in it; none may be in a partition yet
+ * @ndevs: how many, at most %AIFAB_PARTITION_REQ_DEVS
+ * @extack: where to say what is wrong
+ *
+ * Return: 0 or a negative errno, with nothing changed.
+ */
+int aifab_partition_new(struct aifab_fabric *fab, const char *name,
+			const char *tenant, const char * const *devs,
+			unsigned int ndevs, struct netlink_ext_ack *extack)
+{
+	struct aifab_device **members;
+	struct aifab_partition *part;
+	int ret;
+
+	ret = aifab_partition_check_names(name, tenant, extack);
+	if (ret)
+		return ret;
+	members = kcalloc(ndevs ?: 1, sizeof(*members), GFP_KERNEL);
+	part = kzalloc(sizeof(*part), GFP_KERNEL);
+	if (!members || !part) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	strscpy(part->obj.name, name, sizeof(part->obj.name));
+	strscpy(part->tenant, tenant, sizeof(part->tenant));
+	part->ndevs = ndevs;
+
+	mutex_lock(&fab->lock);
+	ret = aifab_devs_resolve_free(fab, devs, ndevs, 0, members, extack);
+	if (ret)
+		goto out_unlock;
+	ret = aifab_fabric_publish(fab, &fab->partitions, &part->obj,
+				   AIFAB_OBJ_PARTITION);
+	if (ret) {
+		if (ret == -EEXIST)
+			aifab_err_name(extack, "partition exists", name);
+		else if (ret == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "too many partitions");
+		goto out_unlock;
+	}
+	aifab_devs_assign(members, ndevs, part->obj.id);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_NEW);
+	part = NULL;
+out_unlock:
+	mutex_unlock(&fab->lock);
+out_free:
+	kfree(part);
+	kfree(members);
+	return ret;
+}
+
+static struct aifab_partition *
+aifab_partition_find_or_err(struct aifab_fabric *fab, const char *name,
+			    struct netlink_ext_ack *extack)
+{
+	struct aifab_partition *part = aifab_partition_find(fab, name);
+
+	if (!part)
+		aifab_err_name(extack, "no such partition", name);
+	return part;
+}
+
+static void aifab_partition_drop_fences(struct aifab_fabric *fab, u32 id)
+{
+	struct aifab_fence *fence;
+	unsigned long key;
+
+	xa_for_each(&fab->fences, key, fence) {
+		if (fence->a_id != id && fence->b_id != id)
+			continue;
+		xa_erase(&fab->fences, key);
+		call_rcu(&fence->rcu, aifab_fence_free_rcu);
+	}
+}
+
+/**
+ * aifab_partition_del() - delete a partition and its fences
+ * @fab: the fabric
+ * @name: the partition
+ * @extack: where to say what is wrong
+ *
+ * Its devices become unpartitioned.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int aifab_partition_del(struct aifab_fabric *fab, const char *name,
+			struct netlink_ext_ack *extack)
+{
+	struct aifab_partition *part;
+	struct aifab_object *obj;
+	struct aifab_device *dev;
+	unsigned long id;
+	int ret = 0;
+
+	mutex_lock(&fab->lock);
+	part = aifab_partition_find_or_err(fab, name, extack);
+	if (!part) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		if (dev->partition_id == part->obj.id)
+			WRITE_ONCE(dev->partition_id, 0);
+	}
+	aifab_partition_drop_fences(fab, part->obj.id);
+	xa_erase(&fab->partitions, part->obj.id);
+	fab->generation++;
+	part->ndevs = 0;
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_DEL);
+	call_rcu(&part->obj.rcu, aifab_partition_free_rcu);
+out_unlock:
+	mutex_unlock(&fab->lock);
+	return ret;
+}
+
+static int aifab_devs_resolve_members(struct aifab_fabric *fab,
+				      const char * const *names, unsigned int n,
+				      u32 partition_id, struct aifab_device **devs,
+				      struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		devs[i] = aifab_device_find(fab, names[i]);
+		if (!devs[i]) {
+			aifab_err_name(extack, "no such device", names[i]);
+			return -ENOENT;
+		}
+		if (devs[i]->partition_id != partition_id) {
+			aifab_err_name(extack, "device is not in this partition",
+				       names[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static int aifab_partition_resolve_set(struct aifab_fabric *fab,
+				       struct aifab_partition *part,
+				       const char * const *add, unsigned int nadd,
+				       const char * const *del, unsigned int ndel,
+				       struct aifab_device **devs,
+				       struct netlink_ext_ack *extack)
+{
+	const char *dup;
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < nadd; i++) {
+		for (j = 0; j < ndel; j++) {
+			if (!strcmp(add[i], del[j])) {
+				aifab_err_name(extack, "device both added and removed",
+					       add[i]);
+				return -EINVAL;
+			}
+		}
+	}
+	ret = aifab_devs_resolve_free(fab, add, nadd, part->obj.id, devs, extack);
+	if (ret)
+		return ret;
+	if (aifab_names_repeat(del, ndel, &dup)) {
+		aifab_err_name(extack, "device listed twice", dup);
+		return -EINVAL;
+	}
+	return aifab_devs_resolve_members(fab, del, ndel, part->obj.id,
+					  devs + nadd, extack);
+}
+
+/**
+ * aifab_partition_set() - add and remove devices in one step
+ * @fab: the fabric
+ * @name: the partition
+ * @add: names of devices to add; none may be in a partition yet
+ * @nadd: how many
+ * @del: names of member devices to remove
+ * @ndel: how many
+ * @extack: where to say what is wrong
+ *
+ * Return: 0 or a negative errno, with nothing changed.
+ */
+int aifab_partition_set(struct aifab_fabric *fab, const char *name,
+			const char * const *add, unsigned int nadd,
+			const char * const *del, unsigned int ndel,
+			struct netlink_ext_ack *extack)
+{
+	struct aifab_partition *part;
+	struct aifab_device **devs;
+	int ret;
+
+	devs = kcalloc(nadd + ndel ?: 1, sizeof(*devs), GFP_KERNEL);
+	if (!devs)
+		return -ENOMEM;
+	mutex_lock(&fab->lock);
+	part = aifab_partition_find_or_err(fab, name, extack);
+	if (!part) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	ret = aifab_partition_resolve_set(fab, part, add, nadd, del, ndel, devs,
+					  extack);
+	if (ret)
+		goto out_unlock;
+	aifab_devs_assign(devs, nadd, part->obj.id);
+	aifab_devs_assign(devs + nadd, ndel, 0);
+	part->ndevs += nadd;
+	part->ndevs -= ndel;
+	fab->generation++;
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_CHANGE);
+out_unlock:
+	mutex_unlock(&fab->lock);
+	kfree(devs);
+	return ret;
+}
+
+static int aifab_fence_resolve(struct aifab_fabric *fab, const char *a,
+			       const char *b, unsigned long *key,
+			       struct netlink_ext_ack *extack)
+{
+	struct aifab_partition *pa, *pb;
+
+	pa = aifab_partition_find_or_err(fab, a, extack);
+	if (!pa)
+		return -ENOENT;
+	pb = aifab_partition_find_or_err(fab, b, extack);
+	if (!pb)
+		return -ENOENT;
+	if (pa == pb) {
+		NL_SET_ERR_MSG(extack, "a fence joins two different partitions");
+		return -EINVAL;
+	}
+	*key = aifab_fence_key(pa->obj.id, pb->obj.id);
+	return 0;
+}
+
+/**
+ * aifab_fence_new() - allow traffic between two partitions, both ways
+ * @fab: the fabric
+ * @a: one partition's name
+ * @b: the other's
+ * @extack: where to say what is wrong
+ *
+ * Return: 0, -ENOENT, -EINVAL, -EEXIST or -ENOMEM.
+ */
+int aifab_fence_new(struct aifab_fabric *fab, const char *a, const char *b,
+		    struct netlink_ext_ack *extack)
+{
+	struct aifab_fence *fence;
+	unsigned long key;
+	int ret;
+
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	if (!fence)
+		return -ENOMEM;
+	mutex_lock(&fab->lock);
+	ret = aifab_fence_resolve(fab, a, b, &key, extack);
+	if (ret)
+		goto out_unlock;
+	fence->a_id = key >> 16;
+	fence->b_id = key & AIFAB_PARTITION_ID_MAX;
+	ret = xa_insert(&fab->fences, key, fence, GFP_KERNEL);
+	if (ret == -EBUSY) {
+		NL_SET_ERR_MSG(extack, "that fence exists");
+		ret = -EEXIST;
+	}
+	if (ret)
+		goto out_unlock;
+	aifab_obj_get(AIFAB_OBJ_FENCE);
+	fab->generation++;
+	fence = NULL;
+out_unlock:
+	mutex_unlock(&fab->lock);
+	kfree(fence);
+	return ret;
+}
+
+/**
+ * aifab_fence_del() - remove the permission between two partitions
+ * @fab: the fabric
+ * @a: one partition's name
+ * @b: the other's
+ * @extack: where to say what is wrong
+ *
+ * Return: 0, -ENOENT or -EINVAL.
+ */
+int aifab_fence_del(struct aifab_fabric *fab, const char *a, const char *b,
+		    struct netlink_ext_ack *extack)
+{
+	struct aifab_fence *fence;
+	unsigned long key;
+	int ret;
+
+	mutex_lock(&fab->lock);
+	ret = aifab_fence_resolve(fab, a, b, &key, extack);
+	if (ret)
+		goto out_unlock;
+	fence = xa_erase(&fab->fences, key);
+	if (!fence) {
+		NL_SET_ERR_MSG(extack, "no fence joins those partitions");
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	fab->generation++;
+	call_rcu(&fence->rcu, aifab_fence_free_rcu);
+out_unlock:
+	mutex_unlock(&fab->lock);
+	return ret;
+}
+
+/* Under rcu_read_lock(). */
+bool aifab_fence_allows(struct aifab_fabric *fab, u32 p, u32 q)
+{
+	return xa_load(&fab->fences, aifab_fence_key(p, q));
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * aifabctl internals: the command tables, the request descriptions built
+ * from the command line, and the helpers the object files share.
+ *
+ * A command runs in two steps. Its args() function is pure: it checks the
+ * words after the verb and fills a struct ctl_args, without printing or
+ * touching the kernel, so that every grammar rule is unit-tested on the
+ * host. Its run() function then sends the request through ctl->ops and
+ * prints the replies through the output layer.
+ */
+#ifndef AIFABCTL_CTL_H
+#define AIFABCTL_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nl.h"
+#include "output.h"
+
+#define CTL_EXIT_OK		0
+#define CTL_EXIT_ERR		1	/* errors, usage, refused by the kernel */
+#define CTL_EXIT_REFUSED	2	/* route get: the fabric refuses the route */
+
+struct ctl;
+
+/* The kernel as commands see it; unit tests substitute canned replies. */
+struct ctl_ops {
+	int (*connect)(struct ctl *ctl);
+	int (*exec)(struct ctl *ctl, const struct aifab_nl_req *req,
+		    aifab_nl_cb_t cb, void *data);
+};
+
+struct ctl {
+	FILE *out;
+	FILE *err;
+	unsigned int out_flags;		/* AIFAB_OUT_JSON, AIFAB_OUT_PRETTY */
+	const struct ctl_ops *ops;
+	struct aifab_nl *nl;		/* set by ctl_nl_ops.connect */
+	const char *obj;		/* the object and verb running, to */
+	const char *verb;		/* prefix errors; verb may be NULL */
+	const char *errmsg;		/* kernel's message for the last error */
+	const char *err_arg;		/* argument that message is about */
+	void *priv;			/* for substitute ops */
+};
+
+/* What a command line asks for, found without talking to the kernel. */
+struct ctl_args {
+	struct aifab_nl_req req;
+	const char *bad;		/* refused argument; NULL: usage error */
+	const char *bad_what;		/* what @bad was meant to be */
+	const char *expected;		/* what would have been accepted */
+	const char *todo;		/* feature that is not supported yet */
+};
+
+struct ctl_cmd {
+	const char *name;		/* NULL: the object's unnamed command */
+	int (*args)(int argc, char **argv, struct ctl_args *a);
+	int (*run)(struct ctl *ctl, const struct ctl_args *a);
+};
+
+struct ctl_obj {
+	const char *name;
+	const char *usage;		/* one line, without "Usage: " */
+	const struct ctl_cmd *cmds;	/* cmds[0] runs when no verb is given */
+	size_t ncmds;
+};
+
+#define CTL_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+extern const struct ctl_obj ctl_dev_obj;
+extern const struct ctl_obj ctl_link_obj;
+extern const struct ctl_obj ctl_partition_obj;
+extern const struct ctl_obj ctl_fence_obj;
+extern const struct ctl_obj ctl_route_obj;
+extern const struct ctl_obj ctl_monitor_obj;
+extern const struct ctl_ops ctl_nl_ops;
+
+void ctl_init(struct ctl *ctl, FILE *out, FILE *err, unsigned int out_flags);
+void ctl_fini(struct ctl *ctl);
+void ctl_usage(FILE *f);
+int ctl_dispatch(struct ctl *ctl, int argc, char **argv);
+
+/* For args() functions. */
+bool ctl_name_valid(const char *s);
+int ctl_args_bad(struct ctl_args *a, const char *what, const char *arg,
+		 const char *expected);
+int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,
+		  const char *s);
+int ctl_args_names(struct ctl_args *a, uint16_t type, const char *what,
+		   int argc, char **argv);
+int ctl_args_none(int argc, char **argv, struct ctl_args *a);
+
+/* For run() functions. */
+int ctl_fail(struct ctl *ctl, int err);
+int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print);
+int ctl_change(struct ctl *ctl, const struct ctl_args *a);
+
+/* For printers. */
+const char *ctl_enum_name(const char *const *names, size_t n, uint32_t v);
+int ctl_out_str(struct aifab_out *out, const char *key, const char *fmt,
+		const struct nlattr *attr, const char *none);
+int ctl_out_u32(struct aifab_out *out, const char *key, const char *fmt,
+		const struct nlattr *attr);
+int ctl_out_enum(struct aifab_out *out, const char *key, const char *fmt,
+		 const struct nlattr *attr, const char *const *names, size_t n);
+
+extern const char *const ctl_link_state_names[4];
+extern const char *const ctl_route_reason_names[4];
+
+/* Printers the monitor shares with the show commands. */
+int link_print_fields(struct aifab_out *out, const struct nlattr **tb);
+int partition_print_fields(struct aifab_out *out, const struct nlmsghdr *nlh,
+			   const struct nlattr **tb);
+
+/* Reply and event printers, exported for the unit tests. */
+int dev_print(const struct nlmsghdr *nlh, void *out);
+int link_print(const struct nlmsghdr *nlh, void *out);
+int partition_print(const struct nlmsghdr *nlh, void *out);
+int fence_print(const struct nlmsghdr *nlh, void *out);
+int monitor_print(const struct nlmsghdr *nlh, FILE *f, unsigned int flags);
+
+#endif /* AIFABCTL_CTL_H */

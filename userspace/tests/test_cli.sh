@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_cli.sh AIFABCTL: run the built aifabctl as a user would, for what the
+# unit tests cannot reach: option parsing in main() and the real netlink
+# client without the module. Prints TAP. $RUN, if set, wraps every run (make
+# memcheck sets it to valgrind).
+
+ctl=${1:?usage: test_cli.sh AIFABCTL}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+# t DESC STATUS STDOUT STDERR -- ARGS...: run aifabctl ARGS and compare its
+# exit status, stdout and stderr; a "*" pattern matches anything.
+t()
+{
+	desc=$1 want_rc=$2 want_out=$3 want_err=$4
+	shift 5
+	n=$((n + 1))
+	# shellcheck disable=SC2086 # RUN is a command with its arguments
+	$RUN "$ctl" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+	# The expectations are patterns, so they stay unquoted.
+	# shellcheck disable=SC2254
+	case "$rc:$out" in
+	"$want_rc":$want_out) ;;
+	*) bad=1 ;;
+	esac
+	# shellcheck disable=SC2254
+	case "$err" in
+	$want_err) ;;
+	*) bad=1 ;;
+	esac
+	if [ -n "${bad:-}" ]; then
+		echo "not ok $n - $desc"
+		echo "# status $rc, stdout: $out"
+		echo "# stderr: $err"
+		failed=$((failed + 1))
+	else
+		echo "ok $n - $desc"
+	fi
+	bad=
+}
+
+skip()
+{
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+echo "1..9"
+t "-V prints the version" 0 "aifabctl * (netlink family aifab version 1)" "" -- -V
+t "--help prints the usage on stdout" 0 "Usage: aifabctl *" "" -- --help
+t "no object: usage on stderr" 1 "" "Usage: aifabctl *" --
+t "unknown option: usage on stderr" 1 "" "*Usage: aifabctl *" -- --bogus
+t "options end at the object" 1 "" "Usage: aifabctl dev show \[DEV\]" -- dev -j
+t "bad name refused before the kernel" 1 "" \
+	'aifabctl: invalid device name "a b": expected 1-31 characters of [[]a-zA-Z0-9_.-]' \
+	-- -j dev show "a b"
+t "fault injection is not faked" 1 "" \
+	"aifabctl: link fault injection is not supported yet" \
+	-- link set accel0-accel1 fault drop 10
+if [ -e /sys/module/aifab ]; then
+	skip "dev show without the module" "the aifab module is loaded"
+	skip "-j dev show without the module" "the aifab module is loaded"
+else
+	t "dev show without the module" 1 "" \
+		"aifabctl: aifab: the aifab kernel module is not loaded" -- dev show
+	t "-j dev show without the module" 1 "" \
+		"aifabctl: aifab: the aifab kernel module is not loaded" -- -j dev show
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of aifabctl's output: replies and events are built with libmnl
+ * as the kernel builds them, run through the real commands against a fake
+ * kernel, and the text and JSON compared byte for byte, since scripts parse
+ * both. Malformed replies must fail cleanly: exit status 1, one error line,
+ * no JSON at all.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <linux/aifab.h>
+
+#include "ctl_fake.h"
+
+#define TEXT	0U
+#define JSON	AIFAB_OUT_JSON
+#define PRETTY	(AIFAB_OUT_JSON | AIFAB_OUT_PRETTY)
+
+#define GIB	(1ULL << 30)
+
+static int setup(void **state)
+{
+	*state = fake_new();
+	return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	fake_free(*state);
+	return 0;
+}
+
+static void assert_output(const struct fake *fk, const char *out)
+{
+	assert_string_equal(fk->err, "");
+	assert_string_equal(fk->out, out);
+}
+
+#define MALFORMED(what)	"aifabctl: " what ": malformed reply from the kernel\n"
+
+/* A malformed reply: one error line, nothing on stdout in JSON mode. */
+static void assert_malformed(struct fake *fk, const char *err,
+			     const char **argv)
+{
+	assert_int_equal(fake_run(fk, JSON, argv), 1);
+	assert_string_equal(fk->out, "");
+	assert_string_equal(fk->err, err);
+	assert_int_equal(fake_run(fk, TEXT, argv), 1);
+	assert_string_equal(fk->err, err);
+}
+
+/*
+ * A device as the kernel's DEV_GET fill puts it. mem_bytes is a u64, which
+ * the kernel may precede with a PAD attribute to align it; @pad does that.
+ */
+static struct nlmsghdr *put_dev(struct fake *fk, uint32_t id,
+				const char *name, uint32_t type,
+				const char *part, uint64_t mem, bool pad)
+{
+	struct nlmsghdr *nlh = fake_msg(fk, AIFAB_CMD_DEV_GET);
+
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_ID, id);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NAME, name);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_TYPE, type);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NODE, "node0");
+	mnl_attr_put_u8(nlh, AIFAB_A_DEV_LOCAL, 1);
+	if (part)
+		mnl_attr_put_strz(nlh, AIFAB_A_DEV_PARTITION, part);
+	if (pad)
+		mnl_attr_put(nlh, AIFAB_A_DEV_PAD, 0, NULL);
+	if (mem)
+		mnl_attr_put_u64(nlh, AIFAB_A_DEV_MEM_BYTES, mem);
+	return nlh;
+}
+
+static void queue_devs(struct fake *fk)
+{
+	struct nlmsghdr *nlh;
+
+	fake_end(fk, put_dev(fk, 1, "accel0", AIFAB_DEV_TYPE_ACCEL, NULL, GIB,
+			     true));
+	fake_end(fk, put_dev(fk, 5, "efa0", AIFAB_DEV_TYPE_EFA, "p1", 0,
+			     false));
+	nlh = fake_msg(fk, AIFAB_CMD_DEV_GET);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_ID, 9);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NAME, "accel9");
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_TYPE, AIFAB_DEV_TYPE_ACCEL);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NODE, "node1");
+	mnl_attr_put_u8(nlh, AIFAB_A_DEV_LOCAL, 0);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_PARTITION, "p2");
+	mnl_attr_put_u64(nlh, AIFAB_A_DEV_MEM_BYTES, 2 * GIB);
+	fake_end(fk, nlh);
+}
+
+static void test_dev_show_text(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_devs(fk);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "dev", "show"), 0);
+	assert_output(fk,
+		"accel0: type accel node node0 local partition - mem 1073741824\n"
+		"efa0: type efa node node0 local partition p1\n"
+		"accel9: type accel node node1 partition p2 mem 2147483648\n");
+	assert_true(fk->req.dump);
+}
+
+static void test_dev_show_json(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_devs(fk);
+	assert_int_equal(FAKE_RUN(fk, JSON, "dev", "show"), 0);
+	assert_output(fk,
+		"[{\"id\":1,\"name\":\"accel0\",\"type\":\"accel\","
+		"\"node\":\"node0\",\"local\":true,\"partition\":null,"
+		"\"mem_bytes\":1073741824},"
+		"{\"id\":5,\"name\":\"efa0\",\"type\":\"efa\","
+		"\"node\":\"node0\",\"local\":true,\"partition\":\"p1\","
+		"\"mem_bytes\":null},"
+		"{\"id\":9,\"name\":\"accel9\",\"type\":\"accel\","
+		"\"node\":\"node1\",\"local\":false,\"partition\":\"p2\","
+		"\"mem_bytes\":2147483648}]\n");
+}
+
+/* One named object: an array of one, the same shape as the dump. */
+static void test_dev_show_one(void **state)
+{
+	struct fake *fk = *state;
+
+	fake_end(fk, put_dev(fk, 5, "efa0", AIFAB_DEV_TYPE_EFA, NULL, 0,
+			     false));
+	assert_int_equal(FAKE_RUN(fk, PRETTY, "dev", "show", "efa0"), 0);
+	assert_output(fk,
+		"[\n"
+		"  {\n"
+		"    \"id\": 5,\n"
+		"    \"name\": \"efa0\",\n"
+		"    \"type\": \"efa\",\n"
+		"    \"node\": \"node0\",\n"
+		"    \"local\": true,\n"
+		"    \"partition\": null,\n"
+		"    \"mem_bytes\": null\n"
+		"  }\n"
+		"]\n");
+	assert_false(fk->req.dump);
+	assert_string_equal(fk->req.attrs[0].str, "efa0");
+}
+
+static void test_dev_show_empty(void **state)
+{
+	struct fake *fk = *state;
+
+	assert_int_equal(FAKE_RUN(fk, JSON, "dev", "show"), 0);
+	assert_output(fk, "[]\n");
+	assert_int_equal(FAKE_RUN(fk, TEXT, "dev", "show"), 0);
+	assert_output(fk, "");
+}
+
+/* A type this tool does not know yet is shown, not refused. */
+static void test_dev_unknown_type(void **state)
+{
+	struct fake *fk = *state;
+
+	fake_end(fk, put_dev(fk, 7, "npu0", 42, NULL, 0, false));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "dev", "show"), 0);
+	assert_output(fk, "npu0: type unknown node node0 local partition -\n");
+}
+
+static void test_dev_malformed(void **state)
+{
+	const char *argv[] = { "dev", "show", NULL };
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+	uint16_t id16 = 1;
+
+	/* The id as a u16. */
+	nlh = fake_msg(fk, AIFAB_CMD_DEV_GET);
+	mnl_attr_put(nlh, AIFAB_A_DEV_ID, sizeof(id16), &id16);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NAME, "accel0");
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_TYPE, AIFAB_DEV_TYPE_ACCEL);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NODE, "node0");
+	mnl_attr_put_u8(nlh, AIFAB_A_DEV_LOCAL, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("dev show"), argv);
+
+	/* No node. */
+	fk->len = 0;
+	nlh = fake_msg(fk, AIFAB_CMD_DEV_GET);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_ID, 1);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NAME, "accel0");
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_TYPE, AIFAB_DEV_TYPE_ACCEL);
+	mnl_attr_put_u8(nlh, AIFAB_A_DEV_LOCAL, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("dev show"), argv);
+
+	/* mem_bytes as a u32, after a good device. */
+	fk->len = 0;
+	fake_end(fk, put_dev(fk, 1, "accel0", AIFAB_DEV_TYPE_ACCEL, NULL, GIB,
+			     false));
+	nlh = put_dev(fk, 2, "accel1", AIFAB_DEV_TYPE_ACCEL, NULL, 0, false);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_MEM_BYTES, 1024);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("dev show"), argv);
+
+	/* A name without its NUL. */
+	fk->len = 0;
+	nlh = fake_msg(fk, AIFAB_CMD_DEV_GET);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_ID, 1);
+	mnl_attr_put(nlh, AIFAB_A_DEV_NAME, 6, "accel0");
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_TYPE, AIFAB_DEV_TYPE_ACCEL);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NODE, "node0");
+	mnl_attr_put_u8(nlh, AIFAB_A_DEV_LOCAL, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("dev show"), argv);
+
+	/* Only a genl header, not even that. */
+	fk->len = 0;
+	nlh = mnl_nlmsg_put_header(fk->replies);
+	nlh->nlmsg_type = FAKE_FAMILY;
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("dev show"), argv);
+}
+
+/* A link "A-B" between devices A and B, as LINK_GET and events carry it. */
+static struct nlmsghdr *put_link(struct fake *fk, uint8_t cmd,
+				 const char *a, const char *b, uint32_t kind,
+				 uint32_t state, uint32_t admin)
+{
+	struct nlmsghdr *nlh = fake_msg(fk, cmd);
+	char *name;
+
+	assert_int_not_equal(asprintf(&name, "%s-%s", a, b), -1);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_ID, 3);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_NAME, name);
+	free(name);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_KIND, kind);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_A, a);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_B, b);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_STATE, state);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_ADMIN_STATE, admin);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_SPEED_MBPS, 400000);
+	return nlh;
+}
+
+static void test_link_show(void **state)
+{
+	struct fake *fk = *state;
+
+	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "accel0", "accel1",
+			      AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_UP,
+			      AIFAB_ADMIN_STATE_UP));
+	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "efa0", "accel0",
+			      AIFAB_LINK_KIND_AFFINITY,
+			      AIFAB_LINK_STATE_DEGRADED, AIFAB_ADMIN_STATE_UP));
+	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "efa0", "efa1",
+			      AIFAB_LINK_KIND_NET, AIFAB_LINK_STATE_DOWN,
+			      AIFAB_ADMIN_STATE_DOWN));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "link", "show"), 0);
+	assert_output(fk,
+		"accel0-accel1: accel0 <-> accel1 kind accel state up admin up speed 400000Mbps\n"
+		"efa0-accel0: efa0 <-> accel0 kind affinity state degraded admin up speed 400000Mbps\n"
+		"efa0-efa1: efa0 <-> efa1 kind net state down admin down speed 400000Mbps\n");
+
+	assert_int_equal(FAKE_RUN(fk, JSON, "link", "show"), 0);
+	assert_output(fk,
+		"[{\"id\":3,\"name\":\"accel0-accel1\",\"a\":\"accel0\","
+		"\"b\":\"accel1\",\"kind\":\"accel\",\"state\":\"up\","
+		"\"admin_state\":\"up\",\"speed_mbps\":400000},"
+		"{\"id\":3,\"name\":\"efa0-accel0\",\"a\":\"efa0\","
+		"\"b\":\"accel0\",\"kind\":\"affinity\",\"state\":\"degraded\","
+		"\"admin_state\":\"up\",\"speed_mbps\":400000},"
+		"{\"id\":3,\"name\":\"efa0-efa1\",\"a\":\"efa0\","
+		"\"b\":\"efa1\",\"kind\":\"net\",\"state\":\"down\","
+		"\"admin_state\":\"down\",\"speed_mbps\":400000}]\n");
+}
+
+static void test_link_malformed(void **state)
+{
+	const char *argv[] = { "link", "show", "l0-l1", NULL };
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+
+	/* No operational state. */
+	nlh = fake_msg(fk, AIFAB_CMD_LINK_GET);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_ID, 1);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_NAME, "l0-l1");
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_KIND, AIFAB_LINK_KIND_ACCEL);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_A, "l0");
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_B, "l1");
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_ADMIN_STATE, AIFAB_ADMIN_STATE_UP);
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_SPEED_MBPS, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("link show"), argv);
+
+	/* The speed as a u8. */
+	fk->len = 0;
+	nlh = put_link(fk, AIFAB_CMD_LINK_GET, "l0", "l1",
+		       AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_UP,
+		       AIFAB_ADMIN_STATE_UP);
+	mnl_attr_put_u8(nlh, AIFAB_A_LINK_SPEED_MBPS, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("link show"), argv);
+}
+
+static struct nlmsghdr *put_partition(struct fake *fk, uint8_t cmd,
+				      uint32_t id, const char *name,
+				      const char *tenant, const char **devs)
+{
+	struct nlmsghdr *nlh = fake_msg(fk, cmd);
+
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ID, id);
+	mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_NAME, name);
+	mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_TENANT, tenant);
+	while (devs && *devs)
+		mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_DEV, *devs++);
+	return nlh;
+}
+
+static void test_partition_show(void **state)
+{
+	const char *devs[] = { "accel0", "accel1", "efa0", NULL };
+	struct fake *fk = *state;
+
+	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 1, "p1",
+				   "acme", devs));
+	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 2, "p2",
+				   "beta", NULL));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "partition", "show"), 0);
+	assert_output(fk, "p1: tenant acme devices accel0 accel1 efa0\n"
+			  "p2: tenant beta devices -\n");
+
+	assert_int_equal(FAKE_RUN(fk, JSON, "partition", "show"), 0);
+	assert_output(fk,
+		"[{\"id\":1,\"name\":\"p1\",\"tenant\":\"acme\","
+		"\"devices\":[\"accel0\",\"accel1\",\"efa0\"]},"
+		"{\"id\":2,\"name\":\"p2\",\"tenant\":\"beta\","
+		"\"devices\":[]}]\n");
+}
+
+static void test_partition_malformed(void **state)
+{
+	const char *argv[] = { "partition", "show", NULL };
+	const char *devs[] = { "accel0", NULL };
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+
+	/* A member's name without its NUL. */
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_GET, 1, "p1", "acme",
+			    devs);
+	mnl_attr_put(nlh, AIFAB_A_PARTITION_DEV, 4, "efa0");
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("partition show"), argv);
+
+	/* No tenant. */
+	fk->len = 0;
+	nlh = fake_msg(fk, AIFAB_CMD_PARTITION_GET);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ID, 1);
+	mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_NAME, "p1");
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("partition show"), argv);
+}
+
+static void put_fence(struct fake *fk, const char *a, const char *b)
+{
+	struct nlmsghdr *nlh = fake_msg(fk, AIFAB_CMD_FENCE_GET);
+
+	if (a)
+		mnl_attr_put_strz(nlh, AIFAB_A_FENCE_PART_A, a);
+	if (b)
+		mnl_attr_put_strz(nlh, AIFAB_A_FENCE_PART_B, b);
+	fake_end(fk, nlh);
+}
+
+static void test_fence_show(void **state)
+{
+	const char *argv[] = { "fence", "show", NULL };
+	struct fake *fk = *state;
+
+	put_fence(fk, "p1", "p2");
+	put_fence(fk, "p1", "p3");
+	assert_int_equal(FAKE_RUN(fk, TEXT, "fence", "show"), 0);
+	assert_output(fk, "p1 <-> p2\np1 <-> p3\n");
+	assert_int_equal(FAKE_RUN(fk, JSON, "fence", "show"), 0);
+	assert_output(fk, "[{\"a\":\"p1\",\"b\":\"p2\"},"
+			  "{\"a\":\"p1\",\"b\":\"p3\"}]\n");
+
+	fk->len = 0;
+	put_fence(fk, "p1", NULL);
+	assert_malformed(fk, MALFORMED("fence show"), argv);
+}
+
+static void put_hop(struct nlmsghdr *nlh, const char *link, const char *from,
+		    const char *to, uint32_t state)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, AIFAB_A_ROUTE_HOP);
+
+	mnl_attr_put_strz(nlh, AIFAB_A_HOP_LINK, link);
+	mnl_attr_put_strz(nlh, AIFAB_A_HOP_FROM, from);
+	mnl_attr_put_strz(nlh, AIFAB_A_HOP_TO, to);
+	mnl_attr_put_u32(nlh, AIFAB_A_HOP_STATE, state);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static struct nlmsghdr *put_route(struct fake *fk, bool allowed,
+				  uint32_t reason, bool degraded,
+				  const char *src_part, const char *dst_part)
+{
+	struct nlmsghdr *nlh = fake_msg(fk, AIFAB_CMD_ROUTE_GET);
+
+	mnl_attr_put_strz(nlh, AIFAB_A_ROUTE_SRC, "accel0");
+	mnl_attr_put_strz(nlh, AIFAB_A_ROUTE_DST, "accel2");
+	mnl_attr_put_u8(nlh, AIFAB_A_ROUTE_ALLOWED, allowed);
+	if (reason)
+		mnl_attr_put_u32(nlh, AIFAB_A_ROUTE_REASON, reason);
+	mnl_attr_put_u8(nlh, AIFAB_A_ROUTE_DEGRADED, degraded);
+	if (src_part)
+		mnl_attr_put_strz(nlh, AIFAB_A_ROUTE_SRC_PARTITION, src_part);
+	if (dst_part)
+		mnl_attr_put_strz(nlh, AIFAB_A_ROUTE_DST_PARTITION, dst_part);
+	return nlh;
+}
+
+static void queue_route_allowed(struct fake *fk)
+{
+	struct nlmsghdr *nlh = put_route(fk, true, 0, true, "p1", "p1");
+
+	put_hop(nlh, "accel0-accel1", "accel0", "accel1", AIFAB_LINK_STATE_UP);
+	put_hop(nlh, "accel1-accel2", "accel1", "accel2",
+		AIFAB_LINK_STATE_DEGRADED);
+	fake_end(fk, nlh);
+}
+
+static void test_route_allowed(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_route_allowed(fk);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "route", "get", "accel0",
+				  "accel2"), 0);
+	assert_output(fk,
+		"accel0 -> accel2: allowed degraded src-partition p1 dst-partition p1\n"
+		"\tvia accel0-accel1: accel0 -> accel1 state up\n"
+		"\tvia accel1-accel2: accel1 -> accel2 state degraded\n");
+
+	assert_int_equal(FAKE_RUN(fk, JSON, "route", "get", "accel0",
+				  "accel2"), 0);
+	assert_output(fk,
+		"{\"src\":\"accel0\",\"dst\":\"accel2\",\"allowed\":true,"
+		"\"reason\":null,\"degraded\":true,\"src_partition\":\"p1\","
+		"\"dst_partition\":\"p1\",\"path\":["
+		"{\"link\":\"accel0-accel1\",\"from\":\"accel0\","
+		"\"to\":\"accel1\",\"state\":\"up\"},"
+		"{\"link\":\"accel1-accel2\",\"from\":\"accel1\","
+		"\"to\":\"accel2\",\"state\":\"degraded\"}]}\n");
+}
+
+/* A refusal exits 2, so scripts can tell it from an error (1). */
+static void test_route_refused(void **state)
+{
+	struct fake *fk = *state;
+
+	fake_end(fk, put_route(fk, false, AIFAB_ROUTE_REASON_UNPARTITIONED,
+			       false, "p1", NULL));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "route", "get", "accel0",
+				  "accel2"), 2);
+	assert_output(fk, "accel0 -> accel2: refused reason unpartitioned "
+			  "src-partition p1 dst-partition -\n");
+
+	assert_int_equal(FAKE_RUN(fk, JSON, "route", "get", "accel0",
+				  "accel2"), 2);
+	assert_output(fk,
+		"{\"src\":\"accel0\",\"dst\":\"accel2\",\"allowed\":false,"
+		"\"reason\":\"unpartitioned\",\"degraded\":false,"
+		"\"src_partition\":\"p1\",\"dst_partition\":null,"
+		"\"path\":[]}\n");
+
+	fk->len = 0;
+	fake_end(fk, put_route(fk, false, AIFAB_ROUTE_REASON_NO_PATH, false,
+			       NULL, NULL));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "route", "get", "accel0",
+				  "accel2"), 2);
+	assert_output(fk, "accel0 -> accel2: refused reason no-path "
+			  "src-partition - dst-partition -\n");
+}
+
+static void test_route_malformed(void **state)
+{
+	const char *argv[] = { "route", "get", "accel0", "accel2", NULL };
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	/* Refused, but without a reason. */
+	fake_end(fk, put_route(fk, false, 0, false, NULL, NULL));
+	assert_malformed(fk, MALFORMED("route get"), argv);
+
+	/* A hop without its state, after a good one. */
+	fk->len = 0;
+	nlh = put_route(fk, true, 0, false, NULL, NULL);
+	put_hop(nlh, "accel0-accel1", "accel0", "accel1", AIFAB_LINK_STATE_UP);
+	nest = mnl_attr_nest_start(nlh, AIFAB_A_ROUTE_HOP);
+	mnl_attr_put_strz(nlh, AIFAB_A_HOP_LINK, "accel1-accel2");
+	mnl_attr_put_strz(nlh, AIFAB_A_HOP_FROM, "accel1");
+	mnl_attr_put_strz(nlh, AIFAB_A_HOP_TO, "accel2");
+	mnl_attr_nest_end(nlh, nest);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("route get"), argv);
+
+	/* A hop that is a string, not a nest. */
+	fk->len = 0;
+	nlh = put_route(fk, true, 0, false, NULL, NULL);
+	mnl_attr_put_strz(nlh, AIFAB_A_ROUTE_HOP, "x");
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("route get"), argv);
+
+	/* Two answers to one question. */
+	fk->len = 0;
+	queue_route_allowed(fk);
+	queue_route_allowed(fk);
+	assert_malformed(fk, MALFORMED("route get"), argv);
+
+	/* No answer at all. */
+	fk->len = 0;
+	assert_malformed(fk, MALFORMED("route get"), argv);
+}
+
+/* Runs monitor_print() on the last queued message. */
+struct mon_out {
+	char *buf;
+	size_t len;
+	int ret;
+};
+
+static void mon_print(struct mon_out *m, const struct nlmsghdr *nlh,
+		      unsigned int flags)
+{
+	FILE *f;
+
+	free(m->buf);
+	m->buf = NULL;
+	f = open_memstream(&m->buf, &m->len);
+	assert_non_null(f);
+	m->ret = monitor_print(nlh, f, flags);
+	fclose(f);
+}
+
+static void test_monitor_link(void **state)
+{
+	struct fake *fk = *state;
+	struct mon_out m = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = put_link(fk, AIFAB_CMD_LINK_STATE_NTF, "accel0", "accel1",
+		       AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_DOWN,
+		       AIFAB_ADMIN_STATE_DOWN);
+	mon_print(&m, nlh, TEXT);
+	assert_int_equal(m.ret, 0);
+	assert_string_equal(m.buf, "[link-state] accel0-accel1: accel0 <-> "
+			    "accel1 kind accel state down admin down "
+			    "speed 400000Mbps\n");
+
+	/* -p is ignored: one event, one line. */
+	mon_print(&m, nlh, PRETTY);
+	assert_int_equal(m.ret, 0);
+	assert_string_equal(m.buf,
+		"{\"event\":\"link-state\",\"id\":3,\"name\":\"accel0-accel1\","
+		"\"a\":\"accel0\",\"b\":\"accel1\",\"kind\":\"accel\","
+		"\"state\":\"down\",\"admin_state\":\"down\","
+		"\"speed_mbps\":400000}\n");
+
+	/* An event may carry only the name and the new state. */
+	nlh = fake_msg(fk, AIFAB_CMD_LINK_STATE_NTF);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_NAME, "efa0-efa1");
+	mnl_attr_put_u32(nlh, AIFAB_A_LINK_STATE, AIFAB_LINK_STATE_DEGRADED);
+	mon_print(&m, nlh, TEXT);
+	assert_string_equal(m.buf, "[link-state] efa0-efa1: state degraded\n");
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"link-state\",\"id\":null,\"name\":\"efa0-efa1\","
+		"\"a\":null,\"b\":null,\"kind\":null,\"state\":\"degraded\","
+		"\"admin_state\":null,\"speed_mbps\":null}\n");
+	free(m.buf);
+}
+
+static void test_monitor_violation(void **state)
+{
+	struct fake *fk = *state;
+	struct mon_out m = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = fake_msg(fk, AIFAB_CMD_FENCE_VIOLATION_NTF);
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_SRC, "accel0");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_DST, "accel2");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_SRC_PARTITION, "p1");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_DST_PARTITION, "p2");
+	mnl_attr_put_u32(nlh, AIFAB_A_VIOLATION_REASON,
+			 AIFAB_ROUTE_REASON_FENCE);
+	mnl_attr_put_u32(nlh, AIFAB_A_VIOLATION_SUPPRESSED, 3);
+	mon_print(&m, nlh, TEXT);
+	assert_int_equal(m.ret, 0);
+	assert_string_equal(m.buf, "[fence-violation] accel0 -> accel2 reason "
+			    "fence src-partition p1 dst-partition p2 "
+			    "suppressed 3\n");
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"fence-violation\",\"src\":\"accel0\","
+		"\"dst\":\"accel2\",\"reason\":\"fence\","
+		"\"src_partition\":\"p1\",\"dst_partition\":\"p2\","
+		"\"suppressed\":3}\n");
+
+	nlh = fake_msg(fk, AIFAB_CMD_FENCE_VIOLATION_NTF);
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_SRC, "accel0");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_DST, "efa1");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_SRC_PARTITION, "p1");
+	mnl_attr_put_u32(nlh, AIFAB_A_VIOLATION_REASON,
+			 AIFAB_ROUTE_REASON_UNPARTITIONED);
+	mnl_attr_put_u32(nlh, AIFAB_A_VIOLATION_SUPPRESSED, 0);
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"fence-violation\",\"src\":\"accel0\","
+		"\"dst\":\"efa1\",\"reason\":\"unpartitioned\","
+		"\"src_partition\":\"p1\",\"dst_partition\":null,"
+		"\"suppressed\":0}\n");
+	free(m.buf);
+}
+
+static void test_monitor_partition(void **state)
+{
+	const char *devs[] = { "accel0", NULL };
+	struct fake *fk = *state;
+	struct mon_out m = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",
+			    devs);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_EVENT,
+			 AIFAB_PARTITION_EVENT_NEW);
+	mon_print(&m, nlh, TEXT);
+	assert_int_equal(m.ret, 0);
+	assert_string_equal(m.buf,
+			    "[partition] new p1: tenant acme devices accel0\n");
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"partition\",\"action\":\"new\",\"id\":4,"
+		"\"name\":\"p1\",\"tenant\":\"acme\","
+		"\"devices\":[\"accel0\"]}\n");
+
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",
+			    NULL);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_EVENT,
+			 AIFAB_PARTITION_EVENT_DEL);
+	mon_print(&m, nlh, TEXT);
+	assert_string_equal(m.buf, "[partition] del p1: tenant acme devices -\n");
+	free(m.buf);
+}
+
+/* Malformed events print nothing; unknown ones are skipped quietly. */
+static void test_monitor_malformed(void **state)
+{
+	struct fake *fk = *state;
+	struct mon_out m = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+
+	/* A partition event without its action. */
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",
+			    NULL);
+	mon_print(&m, nlh, JSON);
+	assert_int_equal(m.ret, -EBADMSG);
+	assert_string_equal(m.buf, "");
+
+	/* A violation whose reason is a string. */
+	nlh = fake_msg(fk, AIFAB_CMD_FENCE_VIOLATION_NTF);
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_SRC, "accel0");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_DST, "accel2");
+	mnl_attr_put_strz(nlh, AIFAB_A_VIOLATION_REASON, "fence");
+	mon_print(&m, nlh, TEXT);
+	assert_int_equal(m.ret, -EBADMSG);
+	assert_string_equal(m.buf, "");
+
+	/* Truncated before the genl header. */
+	nlh = mnl_nlmsg_put_header(fk->replies);
+	nlh->nlmsg_type = FAKE_FAMILY;
+	mon_print(&m, nlh, TEXT);
+	assert_int_equal(m.ret, -EBADMSG);
+
+	/* An event of a later version of the family. */
+	nlh = fake_msg(fk, AIFAB_CMD_MAX + 1);
+	mnl_attr_put_u32(nlh, 1, 1);
+	mon_print(&m, nlh, JSON);
+	assert_int_equal(m.ret, 0);
+	assert_string_equal(m.buf, "");
+	free(m.buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dev_show_text, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_show_json, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_show_one, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_show_empty, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_unknown_type, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_malformed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_link_show, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_link_malformed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_partition_show, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_partition_malformed,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fence_show, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_route_allowed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_route_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_route_malformed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_link, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_violation, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_partition, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_malformed, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("ctl_print", tests, NULL, NULL);
+}
