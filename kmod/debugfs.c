@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: <debugfs>/aifab/
- *   topology  every node, device and link, one per line, as key=value pairs
+ *   topology  every node, device, link, partition and fence, one per line,
+ *             as key=value pairs
  *   objects   live-object counters, "<type> <count>" per line
+ *   refused   refused routes by reason, "<reason> <count>" per line
+ *   traffic   write "SRC DST" (device names) to send one synthetic transfer
+ *             through the routing function, as a data path would: the write
+ *             fails with EACCES or EHOSTUNREACH when the fabric refuses it
  *
  * The line format is for people and test scripts, not a stable ABI; the
  * netlink family is the API.
@@ -11,10 +16,13 @@
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "debugfs.h"
 #include "fabric.h"
 #include "objcount.h"
+#include "route.h"
 
 static const char *aifab_node_name(struct aifab_fabric *fab, u32 id)
 {
@@ -53,9 +61,10 @@ static void aifab_debugfs_show_devices(struct seq_file *m,
 
 	xa_for_each(&fab->devices, id, obj) {
 		dev = container_of(obj, struct aifab_device, obj);
-		seq_printf(m, "device id=%u name=%s type=%s node=%s mem_bytes=%llu\n",
+		seq_printf(m, "device id=%u name=%s type=%s node=%s mem_bytes=%llu partition=%u refused=%lld\n",
 			   obj->id, obj->name, aifab_dev_type_name(dev->type),
-			   aifab_node_name(fab, dev->node_id), dev->mem_bytes);
+			   aifab_node_name(fab, dev->node_id), dev->mem_bytes,
+			   dev->partition_id, atomic64_read(&dev->refused));
 	}
 }
 
@@ -68,13 +77,31 @@ static void aifab_debugfs_show_links(struct seq_file *m,
 
 	xa_for_each(&fab->links, id, obj) {
 		link = container_of(obj, struct aifab_link, obj);
-		seq_printf(m, "link id=%u name=%s kind=%s a=%s b=%s state=%s speed_mbps=%u\n",
+		seq_printf(m, "link id=%u name=%s kind=%s a=%s b=%s state=%s admin=%s speed_mbps=%u\n",
 			   obj->id, obj->name, aifab_link_kind_name(link->kind),
 			   aifab_device_name(fab, link->a_id),
 			   aifab_device_name(fab, link->b_id),
 			   aifab_link_state_name(link->state),
+			   aifab_admin_state_name(link->admin_state),
 			   link->speed_mbps);
 	}
+}
+
+static void aifab_debugfs_show_partitions(struct seq_file *m,
+					  struct aifab_fabric *fab)
+{
+	struct aifab_partition *part;
+	struct aifab_fence *fence;
+	struct aifab_object *obj;
+	unsigned long id;
+
+	xa_for_each(&fab->partitions, id, obj) {
+		part = container_of(obj, struct aifab_partition, obj);
+		seq_printf(m, "partition id=%u name=%s tenant=%s devices=%u\n",
+			   obj->id, obj->name, part->tenant, part->ndevs);
+	}
+	xa_for_each(&fab->fences, id, fence)
+		seq_printf(m, "fence a=%u b=%u\n", fence->a_id, fence->b_id);
 }
 
 /* Under the fabric mutex, so the three tables are one consistent snapshot. */
@@ -87,6 +114,7 @@ static int aifab_debugfs_topology_show(struct seq_file *m, void *unused)
 	aifab_debugfs_show_nodes(m, fab);
 	aifab_debugfs_show_devices(m, fab);
 	aifab_debugfs_show_links(m, fab);
+	aifab_debugfs_show_partitions(m, fab);
 	mutex_unlock(&fab->lock);
 	return 0;
 }
@@ -97,6 +125,71 @@ static int aifab_debugfs_objects_show(struct seq_file *m, void *unused)
 	return aifab_obj_show(m);
 }
 DEFINE_SHOW_ATTRIBUTE(aifab_debugfs_objects);
+
+static int aifab_debugfs_refused_show(struct seq_file *m, void *unused)
+{
+	struct aifab_fabric *fab = m->private;
+	int reason;
+
+	for (reason = AIFAB_ROUTE_REASON_FENCE;
+	     reason <= AIFAB_ROUTE_REASON_NO_PATH; reason++)
+		seq_printf(m, "%s %lld\n", aifab_route_reason_name(reason),
+			   atomic64_read(&fab->refused[reason]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(aifab_debugfs_refused);
+
+/* Resolve "SRC DST" and route it as a transfer would. */
+static int aifab_debugfs_send(struct aifab_fabric *fab, const char *cmd)
+{
+	char src[AIFAB_NAME_MAX], dst[AIFAB_NAME_MAX], extra;
+	struct aifab_device *s, *d;
+	struct aifab_route *rt;
+	u32 src_id, dst_id;
+	int ret;
+
+	if (sscanf(cmd, "%31s %31s %c", src, dst, &extra) != 2)
+		return -EINVAL;
+	mutex_lock(&fab->lock);
+	s = aifab_device_find(fab, src);
+	d = aifab_device_find(fab, dst);
+	src_id = s ? s->obj.id : 0;
+	dst_id = d ? d->obj.id : 0;
+	mutex_unlock(&fab->lock);
+	if (!src_id || !dst_id)
+		return -ENOENT;
+	rt = kmalloc(sizeof(*rt), GFP_KERNEL);
+	if (!rt)
+		return -ENOMEM;
+	ret = aifab_fabric_route(fab, src_id, dst_id, rt);
+	kfree(rt);
+	return ret;
+}
+
+static ssize_t aifab_debugfs_traffic_write(struct file *file,
+					   const char __user *ubuf,
+					   size_t len, loff_t *ppos)
+{
+	struct aifab_fabric *fab = file->private_data;
+	char *cmd;
+	int ret;
+
+	if (len > 2 * AIFAB_NAME_MAX + 8)
+		return -EINVAL;
+	cmd = memdup_user_nul(ubuf, len);
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+	ret = aifab_debugfs_send(fab, cmd);
+	kfree(cmd);
+	return ret ?: len;
+}
+
+static const struct file_operations aifab_debugfs_traffic_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = aifab_debugfs_traffic_write,
+	.llseek = noop_llseek,
+};
 
 /**
  * aifab_debugfs_create() - create <debugfs>/aifab/
@@ -115,6 +208,10 @@ struct dentry *aifab_debugfs_create(struct aifab_fabric *fab)
 			    &aifab_debugfs_topology_fops);
 	debugfs_create_file("objects", 0400, root, NULL,
 			    &aifab_debugfs_objects_fops);
+	debugfs_create_file("refused", 0400, root, fab,
+			    &aifab_debugfs_refused_fops);
+	debugfs_create_file("traffic", 0200, root, fab,
+			    &aifab_debugfs_traffic_fops);
 	return root;
 }
 

@@ -154,6 +154,16 @@ enum aifab_a_dev {
  * @AIFAB_A_LINK_STATE: u32, &enum aifab_link_state, the operational state
  * @AIFAB_A_LINK_ADMIN_STATE: u32, &enum aifab_admin_state; settable
  * @AIFAB_A_LINK_SPEED_MBPS: u32, nominal bandwidth in Mbit/s
+ * @AIFAB_A_LINK_DROP_PCT: u32, 0-100: fault injection, the share of
+ *	packets the link loses; settable
+ * @AIFAB_A_LINK_CORRUPT_PCT: u32, 0-100: fault injection, the share of
+ *	packets that arrive corrupted (and are detected); settable
+ * @AIFAB_A_LINK_FLAP_MS: u32, 0 or 10-3600000: fault injection, the link
+ *	goes down and up again every this many milliseconds; 0 stops it;
+ *	settable
+ * @AIFAB_A_LINK_DEGRADE_PPM: u32, 0-1000000: the error rate, in errors per
+ *	million packets over one health interval, above which the link is
+ *	marked degraded; 0 never degrades it; settable
  * @__AIFAB_A_LINK_MAX: one past the last attribute
  * @AIFAB_A_LINK_MAX: the last attribute
  */
@@ -166,6 +176,10 @@ enum aifab_a_link {
 	AIFAB_A_LINK_STATE,
 	AIFAB_A_LINK_ADMIN_STATE,
 	AIFAB_A_LINK_SPEED_MBPS,
+	AIFAB_A_LINK_DROP_PCT,
+	AIFAB_A_LINK_CORRUPT_PCT,
+	AIFAB_A_LINK_FLAP_MS,
+	AIFAB_A_LINK_DEGRADE_PPM,
 
 	__AIFAB_A_LINK_MAX,
 	AIFAB_A_LINK_MAX = __AIFAB_A_LINK_MAX - 1
@@ -289,11 +303,69 @@ enum aifab_a_violation {
 };
 
 /**
+ * enum aifab_a_stats - attributes of a set of counters
+ * @AIFAB_A_STATS_DEV: string, the device the counters are of
+ * @AIFAB_A_STATS_LINK: string, the link the counters are of
+ * @AIFAB_A_STATS_COUNTER: nest, repeated: &enum aifab_a_counter
+ * @__AIFAB_A_STATS_MAX: one past the last attribute
+ * @AIFAB_A_STATS_MAX: the last attribute
+ *
+ * A request names at most one of @AIFAB_A_STATS_DEV and
+ * @AIFAB_A_STATS_LINK; a dump returns every device and every link.
+ */
+enum aifab_a_stats {
+	AIFAB_A_STATS_DEV = 1,
+	AIFAB_A_STATS_LINK,
+	AIFAB_A_STATS_COUNTER,
+
+	__AIFAB_A_STATS_MAX,
+	AIFAB_A_STATS_MAX = __AIFAB_A_STATS_MAX - 1
+};
+
+/**
+ * enum aifab_a_counter - one counter
+ * @AIFAB_A_COUNTER_NAME: string, the counter's name, stable across releases
+ * @AIFAB_A_COUNTER_VALUE: u64, its value
+ * @AIFAB_A_COUNTER_PAD: padding for the 64-bit value; never carries data
+ * @__AIFAB_A_COUNTER_MAX: one past the last attribute
+ * @AIFAB_A_COUNTER_MAX: the last attribute
+ */
+enum aifab_a_counter {
+	AIFAB_A_COUNTER_NAME = 1,
+	AIFAB_A_COUNTER_VALUE,
+	AIFAB_A_COUNTER_PAD,
+
+	__AIFAB_A_COUNTER_MAX,
+	AIFAB_A_COUNTER_MAX = __AIFAB_A_COUNTER_MAX - 1
+};
+
+/**
+ * enum aifab_a_topology - a whole topology, for TOPOLOGY_SET
+ * @AIFAB_A_TOPOLOGY_NODE: nest, repeated: a node, &enum aifab_a_node
+ *	(NAME, LOCAL)
+ * @AIFAB_A_TOPOLOGY_DEV: nest, repeated: a device, &enum aifab_a_dev
+ *	(NAME, TYPE, NODE; MEM_BYTES for an accelerator)
+ * @AIFAB_A_TOPOLOGY_LINK: nest, repeated: a link, &enum aifab_a_link
+ *	(NAME, KIND, A, B, SPEED_MBPS)
+ * @__AIFAB_A_TOPOLOGY_MAX: one past the last attribute
+ * @AIFAB_A_TOPOLOGY_MAX: the last attribute
+ */
+enum aifab_a_topology {
+	AIFAB_A_TOPOLOGY_NODE = 1,
+	AIFAB_A_TOPOLOGY_DEV,
+	AIFAB_A_TOPOLOGY_LINK,
+
+	__AIFAB_A_TOPOLOGY_MAX,
+	AIFAB_A_TOPOLOGY_MAX = __AIFAB_A_TOPOLOGY_MAX - 1
+};
+
+/**
  * enum aifab_cmd - commands of the aifab family
  * @AIFAB_CMD_NODE_GET: get one node (by name) or dump all; &enum aifab_a_node
  * @AIFAB_CMD_DEV_GET: get one device or dump all; &enum aifab_a_dev
  * @AIFAB_CMD_LINK_GET: get one link or dump all; &enum aifab_a_link
- * @AIFAB_CMD_LINK_SET: change a link's settable attributes (admin)
+ * @AIFAB_CMD_LINK_SET: change a link's settable attributes: admin state,
+ *	fault injection and degrade threshold (admin)
  * @AIFAB_CMD_PARTITION_GET: get one partition or dump all;
  *	&enum aifab_a_partition
  * @AIFAB_CMD_PARTITION_NEW: create a partition, optionally with devices
@@ -311,6 +383,11 @@ enum aifab_a_violation {
  *	&enum aifab_a_violation
  * @AIFAB_CMD_PARTITION_NTF: event: a partition was created, changed or
  *	deleted; &enum aifab_a_partition
+ * @AIFAB_CMD_STATS_GET: get the counters of one device or link, or dump
+ *	all; &enum aifab_a_stats
+ * @AIFAB_CMD_TOPOLOGY_SET: replace every node, device and link at once,
+ *	or change nothing when any part is invalid; refused while a
+ *	partition exists (admin); &enum aifab_a_topology
  * @__AIFAB_CMD_MAX: one past the last command
  * @AIFAB_CMD_MAX: the last command
  */
@@ -330,6 +407,8 @@ enum aifab_cmd {
 	AIFAB_CMD_LINK_STATE_NTF,
 	AIFAB_CMD_FENCE_VIOLATION_NTF,
 	AIFAB_CMD_PARTITION_NTF,
+	AIFAB_CMD_STATS_GET,
+	AIFAB_CMD_TOPOLOGY_SET,
 
 	__AIFAB_CMD_MAX,
 	AIFAB_CMD_MAX = __AIFAB_CMD_MAX - 1
