@@ -5,9 +5,11 @@
  *             as key=value pairs
  *   objects   live-object counters, "<type> <count>" per line
  *   refused   refused routes by reason, "<reason> <count>" per line
- *   traffic   write "SRC DST" (device names) to send one synthetic transfer
- *             through the routing function, as a data path would: the write
- *             fails with EACCES or EHOSTUNREACH when the fabric refuses it
+ *   traffic   write "SRC DST [BYTES]" (device names; 4096 bytes when not
+ *             given, at most 64 MiB) to send a synthetic transfer through
+ *             the routing function and the links, as a data path would:
+ *             the write fails with EACCES or EHOSTUNREACH when the fabric
+ *             refuses it, EIO when a faulty link loses a packet for good
  *
  * The line format is for people and test scripts, not a stable ABI; the
  * netlink family is the API.
@@ -21,6 +23,7 @@
 
 #include "debugfs.h"
 #include "fabric.h"
+#include "health.h"
 #include "objcount.h"
 #include "route.h"
 
@@ -64,7 +67,8 @@ static void aifab_debugfs_show_devices(struct seq_file *m,
 		seq_printf(m, "device id=%u name=%s type=%s node=%s mem_bytes=%llu partition=%u refused=%lld\n",
 			   obj->id, obj->name, aifab_dev_type_name(dev->type),
 			   aifab_node_name(fab, dev->node_id), dev->mem_bytes,
-			   dev->partition_id, atomic64_read(&dev->refused));
+			   dev->partition_id,
+			   atomic64_read(&dev->cnt[AIFAB_DEV_CNT_REFUSED]));
 	}
 }
 
@@ -77,13 +81,15 @@ static void aifab_debugfs_show_links(struct seq_file *m,
 
 	xa_for_each(&fab->links, id, obj) {
 		link = container_of(obj, struct aifab_link, obj);
-		seq_printf(m, "link id=%u name=%s kind=%s a=%s b=%s state=%s admin=%s speed_mbps=%u\n",
+		seq_printf(m, "link id=%u name=%s kind=%s a=%s b=%s state=%s admin=%s speed_mbps=%u drop_pct=%u corrupt_pct=%u flap_ms=%u degrade_ppm=%u error_rate_ppm=%u\n",
 			   obj->id, obj->name, aifab_link_kind_name(link->kind),
 			   aifab_device_name(fab, link->a_id),
 			   aifab_device_name(fab, link->b_id),
 			   aifab_link_state_name(link->state),
 			   aifab_admin_state_name(link->admin_state),
-			   link->speed_mbps);
+			   link->speed_mbps, link->drop_pct, link->corrupt_pct,
+			   link->flap_ms, link->degrade_ppm,
+			   link->error_rate_ppm);
 	}
 }
 
@@ -139,16 +145,20 @@ static int aifab_debugfs_refused_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(aifab_debugfs_refused);
 
-/* Resolve "SRC DST" and route it as a transfer would. */
+#define AIFAB_DEBUGFS_MAX_BYTES	(64ULL << 20)
+
+/* Resolve "SRC DST [BYTES]" and send it as a data path would. */
 static int aifab_debugfs_send(struct aifab_fabric *fab, const char *cmd)
 {
 	char src[AIFAB_NAME_MAX], dst[AIFAB_NAME_MAX], extra;
 	struct aifab_device *s, *d;
+	u64 bytes = AIFAB_PACKET_BYTES;
 	struct aifab_route *rt;
 	u32 src_id, dst_id;
-	int ret;
+	int n, ret;
 
-	if (sscanf(cmd, "%31s %31s %c", src, dst, &extra) != 2)
+	n = sscanf(cmd, "%31s %31s %llu %c", src, dst, &bytes, &extra);
+	if (n < 2 || n > 3 || !bytes || bytes > AIFAB_DEBUGFS_MAX_BYTES)
 		return -EINVAL;
 	mutex_lock(&fab->lock);
 	s = aifab_device_find(fab, src);
@@ -161,7 +171,7 @@ static int aifab_debugfs_send(struct aifab_fabric *fab, const char *cmd)
 	rt = kmalloc(sizeof(*rt), GFP_KERNEL);
 	if (!rt)
 		return -ENOMEM;
-	ret = aifab_fabric_route(fab, src_id, dst_id, rt);
+	ret = aifab_fabric_transfer(fab, src_id, dst_id, bytes, rt);
 	kfree(rt);
 	return ret;
 }
@@ -174,7 +184,7 @@ static ssize_t aifab_debugfs_traffic_write(struct file *file,
 	char *cmd;
 	int ret;
 
-	if (len > 2 * AIFAB_NAME_MAX + 8)
+	if (len > 2 * AIFAB_NAME_MAX + 24)
 		return -EINVAL;
 	cmd = memdup_user_nul(ubuf, len);
 	if (IS_ERR(cmd))

@@ -13,6 +13,7 @@
 
 #include "events.h"
 #include "fabric.h"
+#include "health.h"
 #include "objcount.h"
 
 struct aifab_fabric *aifab_fabric_create(void)
@@ -32,6 +33,7 @@ struct aifab_fabric *aifab_fabric_create(void)
 	ratelimit_state_init(&fab->violation_rs, HZ, 10);
 	ratelimit_set_flags(&fab->violation_rs, RATELIMIT_MSG_ON_RELEASE);
 	aifab_obj_get(AIFAB_OBJ_FABRIC);
+	aifab_health_start(fab);
 	return fab;
 }
 
@@ -44,6 +46,7 @@ struct aifab_fabric *aifab_fabric_create(void)
  */
 void aifab_fabric_destroy(struct aifab_fabric *fab)
 {
+	aifab_health_stop(fab);
 	aifab_fabric_clear(fab);
 	xa_destroy(&fab->fences);
 	xa_destroy(&fab->partitions);
@@ -458,53 +461,25 @@ struct aifab_partition *aifab_partition_find(struct aifab_fabric *fab,
 	return obj ? container_of(obj, struct aifab_partition, obj) : NULL;
 }
 
-/* The operational state follows from the admin state; health comes later. */
-static void aifab_link_update_state(struct aifab_fabric *fab,
-				    struct aifab_link *link)
-{
-	enum aifab_link_state state = link->admin_state == AIFAB_ADMIN_STATE_DOWN ?
-				      AIFAB_LINK_STATE_DOWN : AIFAB_LINK_STATE_UP;
+const char * const aifab_dev_counter_names[AIFAB_DEV_CNT_NR] = {
+	[AIFAB_DEV_CNT_TX_PACKETS] = "tx_packets",
+	[AIFAB_DEV_CNT_TX_BYTES] = "tx_bytes",
+	[AIFAB_DEV_CNT_RX_PACKETS] = "rx_packets",
+	[AIFAB_DEV_CNT_RX_BYTES] = "rx_bytes",
+	[AIFAB_DEV_CNT_REFUSED] = "refused",
+	[AIFAB_DEV_CNT_FAILED] = "failed",
+};
 
-	lockdep_assert_held(&fab->lock);
-	if (state == link->state)
-		return;
-	WRITE_ONCE(link->state, state);
-	fab->generation++;
-	aifab_event_link_state(fab, link);
-}
-
-/**
- * aifab_link_set_admin_state() - force a link down or let it come up
- * @fab: the fabric
- * @name: the link's name
- * @admin: the state asked for
- * @extack: where to say what is wrong
- *
- * Return: 0, or -ENOENT for an unknown link.
- */
-int aifab_link_set_admin_state(struct aifab_fabric *fab, const char *name,
-			       enum aifab_admin_state admin,
-			       struct netlink_ext_ack *extack)
-{
-	struct aifab_link *link;
-	int ret = 0;
-
-	mutex_lock(&fab->lock);
-	link = aifab_link_find(fab, name);
-	if (!link) {
-		aifab_err_name(extack, "no such link", name);
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	if (link->admin_state != admin) {
-		link->admin_state = admin;
-		fab->generation++;
-		aifab_link_update_state(fab, link);
-	}
-out_unlock:
-	mutex_unlock(&fab->lock);
-	return ret;
-}
+const char * const aifab_link_counter_names[AIFAB_LINK_CNT_NR] = {
+	[AIFAB_LINK_CNT_TX_PACKETS] = "tx_packets",
+	[AIFAB_LINK_CNT_TX_BYTES] = "tx_bytes",
+	[AIFAB_LINK_CNT_DROPS] = "drops",
+	[AIFAB_LINK_CNT_CORRUPTS] = "corrupts",
+	[AIFAB_LINK_CNT_RETRANSMITS] = "retransmits",
+	[AIFAB_LINK_CNT_FAILED] = "failed",
+	[AIFAB_LINK_CNT_FLAPS] = "flaps",
+	[AIFAB_LINK_CNT_STATE_CHANGES] = "state_changes",
+};
 
 const char *aifab_dev_type_name(enum aifab_dev_type type)
 {

@@ -22,6 +22,7 @@
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <linux/aifab.h>
@@ -68,6 +69,33 @@ struct aifab_adjacency {
 	u32 link_ids[];
 };
 
+/* Per-device counters; names in aifab_dev_counter_names[]. */
+enum aifab_dev_counter {
+	AIFAB_DEV_CNT_TX_PACKETS,
+	AIFAB_DEV_CNT_TX_BYTES,
+	AIFAB_DEV_CNT_RX_PACKETS,
+	AIFAB_DEV_CNT_RX_BYTES,
+	AIFAB_DEV_CNT_REFUSED,
+	AIFAB_DEV_CNT_FAILED,
+	AIFAB_DEV_CNT_NR
+};
+
+/* Per-link counters; names in aifab_link_counter_names[]. */
+enum aifab_link_counter {
+	AIFAB_LINK_CNT_TX_PACKETS,
+	AIFAB_LINK_CNT_TX_BYTES,
+	AIFAB_LINK_CNT_DROPS,
+	AIFAB_LINK_CNT_CORRUPTS,
+	AIFAB_LINK_CNT_RETRANSMITS,
+	AIFAB_LINK_CNT_FAILED,
+	AIFAB_LINK_CNT_FLAPS,
+	AIFAB_LINK_CNT_STATE_CHANGES,
+	AIFAB_LINK_CNT_NR
+};
+
+extern const char * const aifab_dev_counter_names[AIFAB_DEV_CNT_NR];
+extern const char * const aifab_link_counter_names[AIFAB_LINK_CNT_NR];
+
 /**
  * struct aifab_device - an accelerator or RDMA device on a node
  * @obj: id and name
@@ -77,7 +105,7 @@ struct aifab_adjacency {
  * @partition_id: the partition the device is in, 0 for none; written under
  *	the fabric mutex with WRITE_ONCE(), read with READ_ONCE()
  * @adj: the links at this device; RCU-published, replaced under the mutex
- * @refused: routes from this device that the fabric refused
+ * @cnt: counters, &enum aifab_dev_counter; atomics
  */
 struct aifab_device {
 	struct aifab_object obj;
@@ -86,7 +114,7 @@ struct aifab_device {
 	u64 mem_bytes;
 	u32 partition_id;
 	struct aifab_adjacency __rcu *adj;
-	atomic64_t refused;
+	atomic64_t cnt[AIFAB_DEV_CNT_NR];
 };
 
 /**
@@ -99,6 +127,22 @@ struct aifab_device {
  *	WRITE_ONCE(), read with READ_ONCE() under RCU
  * @admin_state: what the operator asked for; under the fabric mutex
  * @speed_mbps: nominal bandwidth in Mbit/s
+ * @drop_pct: fault injection: share of packets lost; written under the
+ *	mutex with WRITE_ONCE(), read by the data path with READ_ONCE()
+ * @corrupt_pct: fault injection: share of packets corrupted; as @drop_pct
+ * @flap_ms: fault injection: flap period, 0 for none; under the mutex
+ * @flap_down: the flap holds the link down now; under the mutex
+ * @flap_next: when the flap next toggles, in jiffies; under the mutex
+ * @degrade_ppm: error rate over which the link is degraded; under the mutex
+ * @degraded: the last health check found the rate over @degrade_ppm;
+ *	under the mutex
+ * @error_rate_ppm: the error rate of the last health interval; under the
+ *	mutex
+ * @health_packets: packets sent when the last health check ran; health
+ *	work only
+ * @health_errors: errors counted when the last health check ran; health
+ *	work only
+ * @cnt: counters, &enum aifab_link_counter; atomics
  */
 struct aifab_link {
 	struct aifab_object obj;
@@ -108,6 +152,17 @@ struct aifab_link {
 	enum aifab_link_state state;
 	enum aifab_admin_state admin_state;
 	u32 speed_mbps;
+	u32 drop_pct;
+	u32 corrupt_pct;
+	u32 flap_ms;
+	bool flap_down;
+	unsigned long flap_next;
+	u32 degrade_ppm;
+	bool degraded;
+	u32 error_rate_ppm;
+	u64 health_packets;
+	u64 health_errors;
+	atomic64_t cnt[AIFAB_LINK_CNT_NR];
 };
 
 /**
@@ -161,6 +216,9 @@ static inline unsigned long aifab_fence_key(u32 p, u32 q)
  * @violation_rs: rate limit of fence-violation events
  * @violations_suppressed: events the rate limit dropped since the last
  *	one sent
+ * @health_work: flaps links and checks their error rates, see health.c
+ * @health_next: when the next error-rate check is due, in jiffies; health
+ *	work only
  */
 struct aifab_fabric {
 	/* serialises all writers; see the top of this file */
@@ -175,6 +233,8 @@ struct aifab_fabric {
 	atomic64_t refused[AIFAB_ROUTE_REASON_NO_PATH + 1];
 	struct ratelimit_state violation_rs;
 	atomic_t violations_suppressed;
+	struct delayed_work health_work;
+	unsigned long health_next;
 };
 
 bool aifab_name_valid(const char *name);
@@ -202,9 +262,6 @@ struct aifab_device *aifab_device_find(struct aifab_fabric *fab,
 struct aifab_link *aifab_link_find(struct aifab_fabric *fab, const char *name);
 struct aifab_partition *aifab_partition_find(struct aifab_fabric *fab,
 					     const char *name);
-int aifab_link_set_admin_state(struct aifab_fabric *fab, const char *name,
-			       enum aifab_admin_state admin,
-			       struct netlink_ext_ack *extack);
 
 struct aifab_node *aifab_node_lookup(struct aifab_fabric *fab, u32 id);
 struct aifab_device *aifab_device_lookup(struct aifab_fabric *fab, u32 id);

@@ -11,6 +11,7 @@
 
 #include "events.h"
 #include "fabric.h"
+#include "health.h"
 #include "netlink.h"
 #include "partition.h"
 #include "route.h"
@@ -46,10 +47,25 @@ static const struct nla_policy aifab_nl_link_get_policy[AIFAB_A_LINK_MAX + 1] = 
 	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
 };
 
+/* Not const: 6.1's struct nla_policy points at a mutable range. */
+static struct netlink_range_validation aifab_nl_flap_range = {
+	.max = AIFAB_FLAP_MAX_MS,
+};
+
+static struct netlink_range_validation aifab_nl_degrade_range = {
+	.max = AIFAB_DEGRADE_MAX_PPM,
+};
+
 static const struct nla_policy aifab_nl_link_set_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
 	[AIFAB_A_LINK_ADMIN_STATE] = NLA_POLICY_RANGE(NLA_U32, AIFAB_ADMIN_STATE_UP,
 						      AIFAB_ADMIN_STATE_DOWN),
+	[AIFAB_A_LINK_DROP_PCT] = NLA_POLICY_MAX(NLA_U32, 100),
+	[AIFAB_A_LINK_CORRUPT_PCT] = NLA_POLICY_MAX(NLA_U32, 100),
+	/* 1-9 ms is refused in aifab_link_set(): 0 means off. */
+	[AIFAB_A_LINK_FLAP_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &aifab_nl_flap_range),
+	[AIFAB_A_LINK_DEGRADE_PPM] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &aifab_nl_degrade_range),
 };
 
 static const struct nla_policy aifab_nl_part_get_policy[AIFAB_A_PARTITION_MAX + 1] = {
@@ -71,6 +87,11 @@ static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 
 static const struct nla_policy aifab_nl_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
 	[AIFAB_A_FENCE_PART_A] = AIFAB_NL_NAME,
 	[AIFAB_A_FENCE_PART_B] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_stats_policy[AIFAB_A_STATS_MAX + 1] = {
+	[AIFAB_A_STATS_DEV] = AIFAB_NL_NAME,
+	[AIFAB_A_STATS_LINK] = AIFAB_NL_NAME,
 };
 
 static const struct nla_policy aifab_nl_route_policy[AIFAB_A_ROUTE_MAX + 1] = {
@@ -168,7 +189,11 @@ static int aifab_nl_put_link(struct sk_buff *skb, struct aifab_fabric *fab,
 			      aifab_device_lookup(fab, link->b_id)->obj.name) ||
 	       nla_put_u32(skb, AIFAB_A_LINK_STATE, link->state) ||
 	       nla_put_u32(skb, AIFAB_A_LINK_ADMIN_STATE, link->admin_state) ||
-	       nla_put_u32(skb, AIFAB_A_LINK_SPEED_MBPS, link->speed_mbps);
+	       nla_put_u32(skb, AIFAB_A_LINK_SPEED_MBPS, link->speed_mbps) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_DROP_PCT, link->drop_pct) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_CORRUPT_PCT, link->corrupt_pct) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_FLAP_MS, link->flap_ms) ||
+	       nla_put_u32(skb, AIFAB_A_LINK_DEGRADE_PPM, link->degrade_ppm);
 }
 
 static int aifab_nl_fill_link(struct sk_buff *skb, struct aifab_fabric *fab,
@@ -350,18 +375,52 @@ static int aifab_nl_link_get_dumpit(struct sk_buff *skb,
 			     aifab_nl_fill_link);
 }
 
+/* Each settable attribute that is present, and its AIFAB_LINK_SET_* bit. */
+static void aifab_nl_link_config(struct genl_info *info,
+				 struct aifab_link_config *cfg)
+{
+	static const struct {
+		int attr;
+		u32 bit;
+		size_t offset;
+	} fields[] = {
+		{ AIFAB_A_LINK_ADMIN_STATE, AIFAB_LINK_SET_ADMIN,
+		  offsetof(struct aifab_link_config, admin) },
+		{ AIFAB_A_LINK_DROP_PCT, AIFAB_LINK_SET_DROP,
+		  offsetof(struct aifab_link_config, drop_pct) },
+		{ AIFAB_A_LINK_CORRUPT_PCT, AIFAB_LINK_SET_CORRUPT,
+		  offsetof(struct aifab_link_config, corrupt_pct) },
+		{ AIFAB_A_LINK_FLAP_MS, AIFAB_LINK_SET_FLAP,
+		  offsetof(struct aifab_link_config, flap_ms) },
+		{ AIFAB_A_LINK_DEGRADE_PPM, AIFAB_LINK_SET_DEGRADE,
+		  offsetof(struct aifab_link_config, degrade_ppm) },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (!info->attrs[fields[i].attr])
+			continue;
+		cfg->set |= fields[i].bit;
+		*(u32 *)((char *)cfg + fields[i].offset) =
+			nla_get_u32(info->attrs[fields[i].attr]);
+	}
+}
+
 static int aifab_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct aifab_link_config cfg = {};
+
 	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_LINK_NAME))
 		return -EINVAL;
-	if (!info->attrs[AIFAB_A_LINK_ADMIN_STATE]) {
-		NL_SET_ERR_MSG(info->extack, "nothing to set: give an admin state");
+	aifab_nl_link_config(info, &cfg);
+	if (!cfg.set) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give a state, a fault or a threshold");
 		return -EINVAL;
 	}
-	return aifab_link_set_admin_state(aifab_nl_fabric,
-					  nla_data(info->attrs[AIFAB_A_LINK_NAME]),
-					  nla_get_u32(info->attrs[AIFAB_A_LINK_ADMIN_STATE]),
-					  info->extack);
+	return aifab_link_set(aifab_nl_fabric,
+			      nla_data(info->attrs[AIFAB_A_LINK_NAME]), &cfg,
+			      info->extack);
 }
 
 static int aifab_nl_partition_get_doit(struct sk_buff *skb,
@@ -620,6 +679,96 @@ static int aifab_nl_route_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int aifab_nl_put_counters(struct sk_buff *skb,
+				 const char * const *names,
+				 const atomic64_t *cnt, unsigned int n)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(skb, AIFAB_A_STATS_COUNTER);
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_string(skb, AIFAB_A_COUNTER_NAME, names[i]) ||
+		    nla_put_u64_64bit(skb, AIFAB_A_COUNTER_VALUE,
+				      atomic64_read(&cnt[i]), AIFAB_A_COUNTER_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int aifab_nl_fill_dev_stats(struct sk_buff *skb,
+				   struct aifab_fabric *fab,
+				   struct aifab_object *obj,
+				   const struct aifab_nl_dest *to)
+{
+	struct aifab_device *dev = container_of(obj, struct aifab_device, obj);
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    nla_put_string(skb, AIFAB_A_STATS_DEV, obj->name) ||
+			    aifab_nl_put_counters(skb, aifab_dev_counter_names,
+						  dev->cnt, AIFAB_DEV_CNT_NR));
+}
+
+static int aifab_nl_fill_link_stats(struct sk_buff *skb,
+				    struct aifab_fabric *fab,
+				    struct aifab_object *obj,
+				    const struct aifab_nl_dest *to)
+{
+	struct aifab_link *link = container_of(obj, struct aifab_link, obj);
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    nla_put_string(skb, AIFAB_A_STATS_LINK, obj->name) ||
+			    aifab_nl_put_counters(skb, aifab_link_counter_names,
+						  link->cnt, AIFAB_LINK_CNT_NR));
+}
+
+static int aifab_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *dev = info->attrs[AIFAB_A_STATS_DEV];
+	struct nlattr *link = info->attrs[AIFAB_A_STATS_LINK];
+
+	if (!dev == !link) {
+		NL_SET_ERR_MSG(info->extack, "name one device or one link");
+		return -EINVAL;
+	}
+	if (dev)
+		return aifab_nl_reply(info, aifab_nl_fill_dev_stats,
+				      &aifab_nl_fabric->devices, AIFAB_A_STATS_DEV,
+				      "no such device");
+	return aifab_nl_reply(info, aifab_nl_fill_link_stats,
+			      &aifab_nl_fabric->links, AIFAB_A_STATS_LINK,
+			      "no such link");
+}
+
+/* Devices first, then links; cb->args[1] says which table is being walked. */
+static int aifab_nl_stats_get_dumpit(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	int ret;
+
+	if (!cb->args[1]) {
+		ret = aifab_nl_dump(skb, cb, &aifab_nl_fabric->devices,
+				    aifab_nl_fill_dev_stats);
+		if (ret)
+			return ret;
+		cb->args[1] = 1;
+		cb->args[0] = 0;
+	}
+	return aifab_nl_dump(skb, cb, &aifab_nl_fabric->links,
+			     aifab_nl_fill_link_stats);
+}
+
 #define AIFAB_NL_GET(_cmd, _name, _policy, _max) {			\
 	.cmd = _cmd,							\
 	.doit = aifab_nl_##_name##_get_doit,				\
@@ -663,6 +812,8 @@ static const struct genl_ops aifab_nl_ops[] = {
 		       aifab_nl_fence_policy, AIFAB_A_FENCE_MAX),
 	AIFAB_NL_ADMIN(AIFAB_CMD_FENCE_DEL, aifab_nl_fence_del_doit,
 		       aifab_nl_fence_policy, AIFAB_A_FENCE_MAX),
+	AIFAB_NL_GET(AIFAB_CMD_STATS_GET, stats, aifab_nl_stats_policy,
+		     AIFAB_A_STATS_MAX),
 	{
 		.cmd = AIFAB_CMD_ROUTE_GET,
 		.doit = aifab_nl_route_get_doit,

@@ -165,7 +165,7 @@ static void aifab_route_refused(struct aifab_fabric *fab, u32 src_id,
 	struct aifab_device *dst = aifab_device_lookup(fab, dst_id);
 
 	atomic64_inc(&fab->refused[reason]);
-	atomic64_inc(&src->refused);
+	atomic64_inc(&src->cnt[AIFAB_DEV_CNT_REFUSED]);
 	if (reason == AIFAB_ROUTE_REASON_NO_PATH)
 		return;
 	if (__ratelimit(&fab->violation_rs))
