@@ -379,6 +379,33 @@ static void aifab_table_clear(struct xarray *xa, rcu_callback_t free_rcu)
 	}
 }
 
+static void aifab_table_retire(struct xarray *unpublished,
+			       rcu_callback_t free_rcu)
+{
+	struct aifab_object *obj;
+	unsigned long id;
+
+	xa_for_each(unpublished, id, obj)
+		call_rcu(&obj->rcu, free_rcu);
+}
+
+/**
+ * aifab_fabric_retire() - free objects already removed from the fabric
+ * @links: the links, by id
+ * @devices: the devices, by id
+ * @nodes: the nodes, by id
+ *
+ * Each is freed after an RCU grace period. The tables themselves stay
+ * with the caller.
+ */
+void aifab_fabric_retire(struct xarray *links, struct xarray *devices,
+			 struct xarray *nodes)
+{
+	aifab_table_retire(links, aifab_link_free_rcu);
+	aifab_table_retire(devices, aifab_device_free_rcu);
+	aifab_table_retire(nodes, aifab_node_free_rcu);
+}
+
 /**
  * aifab_fabric_clear() - remove every object from a fabric
  * @fab: the fabric

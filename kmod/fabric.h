@@ -253,6 +253,8 @@ int aifab_fabric_add_link(struct aifab_fabric *fab, const char *name,
 void aifab_fabric_clear(struct aifab_fabric *fab);
 int aifab_fabric_publish(struct aifab_fabric *fab, struct xarray *xa,
 			 struct aifab_object *obj, enum aifab_obj_type type);
+void aifab_fabric_retire(struct xarray *links, struct xarray *devices,
+			 struct xarray *nodes);
 void aifab_partition_free_rcu(struct rcu_head *head);
 void aifab_fence_free_rcu(struct rcu_head *head);
 

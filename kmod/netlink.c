@@ -15,6 +15,7 @@
 #include "netlink.h"
 #include "partition.h"
 #include "route.h"
+#include "topology.h"
 
 enum aifab_nl_groups {
 	AIFAB_NLGRP_MONITOR,
@@ -92,6 +93,34 @@ static const struct nla_policy aifab_nl_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
 static const struct nla_policy aifab_nl_stats_policy[AIFAB_A_STATS_MAX + 1] = {
 	[AIFAB_A_STATS_DEV] = AIFAB_NL_NAME,
 	[AIFAB_A_STATS_LINK] = AIFAB_NL_NAME,
+};
+
+static const struct nla_policy aifab_nl_topo_node_policy[AIFAB_A_NODE_MAX + 1] = {
+	[AIFAB_A_NODE_NAME] = AIFAB_NL_NAME,
+	[AIFAB_A_NODE_LOCAL] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy aifab_nl_topo_dev_policy[AIFAB_A_DEV_MAX + 1] = {
+	[AIFAB_A_DEV_NAME] = AIFAB_NL_NAME,
+	[AIFAB_A_DEV_TYPE] = NLA_POLICY_RANGE(NLA_U32, AIFAB_DEV_TYPE_ACCEL,
+					      AIFAB_DEV_TYPE_EFA),
+	[AIFAB_A_DEV_NODE] = AIFAB_NL_NAME,
+	[AIFAB_A_DEV_MEM_BYTES] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy aifab_nl_topo_link_policy[AIFAB_A_LINK_MAX + 1] = {
+	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
+	[AIFAB_A_LINK_KIND] = NLA_POLICY_RANGE(NLA_U32, AIFAB_LINK_KIND_ACCEL,
+					       AIFAB_LINK_KIND_NET),
+	[AIFAB_A_LINK_A] = AIFAB_NL_NAME,
+	[AIFAB_A_LINK_B] = AIFAB_NL_NAME,
+	[AIFAB_A_LINK_SPEED_MBPS] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy aifab_nl_topology_policy[AIFAB_A_TOPOLOGY_MAX + 1] = {
+	[AIFAB_A_TOPOLOGY_NODE] = NLA_POLICY_NESTED(aifab_nl_topo_node_policy),
+	[AIFAB_A_TOPOLOGY_DEV] = NLA_POLICY_NESTED(aifab_nl_topo_dev_policy),
+	[AIFAB_A_TOPOLOGY_LINK] = NLA_POLICY_NESTED(aifab_nl_topo_link_policy),
 };
 
 static const struct nla_policy aifab_nl_route_policy[AIFAB_A_ROUTE_MAX + 1] = {
@@ -769,6 +798,159 @@ static int aifab_nl_stats_get_dumpit(struct sk_buff *skb,
 			     aifab_nl_fill_link_stats);
 }
 
+/*
+ * TOPOLOGY_SET: the policy has validated every nest already; here each is
+ * copied into struct aifab_topo, and missing attributes are refused.
+ */
+static int aifab_nl_topo_require(struct genl_info *info, struct nlattr *nest,
+				 struct nlattr **tb, const int *attrs,
+				 unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!tb[attrs[i]]) {
+			NL_SET_ERR_ATTR_MISS(info->extack, nest, attrs[i]);
+			NL_SET_ERR_MSG(info->extack, "a topology entry lacks an attribute");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int aifab_nl_topo_node(struct genl_info *info, struct nlattr *nest,
+			      struct aifab_topo_node *node)
+{
+	static const int required[] = { AIFAB_A_NODE_NAME };
+	struct nlattr *tb[AIFAB_A_NODE_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, AIFAB_A_NODE_MAX, nest,
+			       aifab_nl_topo_node_policy, info->extack);
+	if (!ret)
+		ret = aifab_nl_topo_require(info, nest, tb, required,
+					    ARRAY_SIZE(required));
+	if (ret)
+		return ret;
+	nla_strscpy(node->name, tb[AIFAB_A_NODE_NAME], sizeof(node->name));
+	node->local = tb[AIFAB_A_NODE_LOCAL] && nla_get_u8(tb[AIFAB_A_NODE_LOCAL]);
+	return 0;
+}
+
+static int aifab_nl_topo_dev(struct genl_info *info, struct nlattr *nest,
+			     struct aifab_topo_dev *dev)
+{
+	static const int required[] = {
+		AIFAB_A_DEV_NAME, AIFAB_A_DEV_TYPE, AIFAB_A_DEV_NODE,
+	};
+	struct nlattr *tb[AIFAB_A_DEV_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, AIFAB_A_DEV_MAX, nest,
+			       aifab_nl_topo_dev_policy, info->extack);
+	if (!ret)
+		ret = aifab_nl_topo_require(info, nest, tb, required,
+					    ARRAY_SIZE(required));
+	if (ret)
+		return ret;
+	nla_strscpy(dev->name, tb[AIFAB_A_DEV_NAME], sizeof(dev->name));
+	nla_strscpy(dev->node, tb[AIFAB_A_DEV_NODE], sizeof(dev->node));
+	dev->type = nla_get_u32(tb[AIFAB_A_DEV_TYPE]);
+	if (tb[AIFAB_A_DEV_MEM_BYTES])
+		dev->mem_bytes = nla_get_u64(tb[AIFAB_A_DEV_MEM_BYTES]);
+	return 0;
+}
+
+static int aifab_nl_topo_link(struct genl_info *info, struct nlattr *nest,
+			      struct aifab_topo_link *link)
+{
+	static const int required[] = {
+		AIFAB_A_LINK_NAME, AIFAB_A_LINK_KIND, AIFAB_A_LINK_A,
+		AIFAB_A_LINK_B, AIFAB_A_LINK_SPEED_MBPS,
+	};
+	struct nlattr *tb[AIFAB_A_LINK_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, AIFAB_A_LINK_MAX, nest,
+			       aifab_nl_topo_link_policy, info->extack);
+	if (!ret)
+		ret = aifab_nl_topo_require(info, nest, tb, required,
+					    ARRAY_SIZE(required));
+	if (ret)
+		return ret;
+	nla_strscpy(link->name, tb[AIFAB_A_LINK_NAME], sizeof(link->name));
+	nla_strscpy(link->a, tb[AIFAB_A_LINK_A], sizeof(link->a));
+	nla_strscpy(link->b, tb[AIFAB_A_LINK_B], sizeof(link->b));
+	link->kind = nla_get_u32(tb[AIFAB_A_LINK_KIND]);
+	link->speed_mbps = nla_get_u32(tb[AIFAB_A_LINK_SPEED_MBPS]);
+	return 0;
+}
+
+static int aifab_nl_topo_count(struct genl_info *info, struct aifab_topo *topo)
+{
+	const struct nlattr *nla;
+	int rem;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		topo->nnodes += nla_type(nla) == AIFAB_A_TOPOLOGY_NODE;
+		topo->ndevs += nla_type(nla) == AIFAB_A_TOPOLOGY_DEV;
+		topo->nlinks += nla_type(nla) == AIFAB_A_TOPOLOGY_LINK;
+	}
+	if (topo->nnodes > AIFAB_TOPO_SET_MAX_NODES ||
+	    topo->ndevs > AIFAB_TOPO_SET_MAX_DEVS ||
+	    topo->nlinks > AIFAB_TOPO_SET_MAX_LINKS) {
+		NL_SET_ERR_MSG(info->extack, AIFAB_TOPO_SET_LIMITS_MSG);
+		return -E2BIG;
+	}
+	topo->nodes = kvcalloc(topo->nnodes ?: 1, sizeof(*topo->nodes), GFP_KERNEL);
+	topo->devs = kvcalloc(topo->ndevs ?: 1, sizeof(*topo->devs), GFP_KERNEL);
+	topo->links = kvcalloc(topo->nlinks ?: 1, sizeof(*topo->links), GFP_KERNEL);
+	if (!topo->nodes || !topo->devs || !topo->links)
+		return -ENOMEM;
+	return 0;
+}
+
+static int aifab_nl_topo_parse(struct genl_info *info, struct aifab_topo *topo)
+{
+	u32 nodes = 0, devs = 0, links = 0;
+	struct nlattr *nla;
+	int rem, ret = 0;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		switch (nla_type(nla)) {
+		case AIFAB_A_TOPOLOGY_NODE:
+			ret = aifab_nl_topo_node(info, nla, &topo->nodes[nodes++]);
+			break;
+		case AIFAB_A_TOPOLOGY_DEV:
+			ret = aifab_nl_topo_dev(info, nla, &topo->devs[devs++]);
+			break;
+		case AIFAB_A_TOPOLOGY_LINK:
+			ret = aifab_nl_topo_link(info, nla, &topo->links[links++]);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int aifab_nl_topology_set_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct aifab_topo topo = {};
+	int ret;
+
+	ret = aifab_nl_topo_count(info, &topo);
+	if (!ret)
+		ret = aifab_nl_topo_parse(info, &topo);
+	if (!ret)
+		ret = aifab_topology_replace(aifab_nl_fabric, &topo, info->extack);
+	kvfree(topo.nodes);
+	kvfree(topo.devs);
+	kvfree(topo.links);
+	return ret;
+}
+
 #define AIFAB_NL_GET(_cmd, _name, _policy, _max) {			\
 	.cmd = _cmd,							\
 	.doit = aifab_nl_##_name##_get_doit,				\
@@ -814,6 +996,8 @@ static const struct genl_ops aifab_nl_ops[] = {
 		       aifab_nl_fence_policy, AIFAB_A_FENCE_MAX),
 	AIFAB_NL_GET(AIFAB_CMD_STATS_GET, stats, aifab_nl_stats_policy,
 		     AIFAB_A_STATS_MAX),
+	AIFAB_NL_ADMIN(AIFAB_CMD_TOPOLOGY_SET, aifab_nl_topology_set_doit,
+		       aifab_nl_topology_policy, AIFAB_A_TOPOLOGY_MAX),
 	{
 		.cmd = AIFAB_CMD_ROUTE_GET,
 		.doit = aifab_nl_route_get_doit,
