@@ -120,6 +120,7 @@ static int aifab_topo_check_devs(struct aifab_topo_plan *plan,
 {
 	const struct aifab_topo *topo = plan->topo;
 	const struct aifab_topo_dev *dev;
+	bool accel;
 	long node;
 	u32 i;
 
@@ -134,7 +135,8 @@ static int aifab_topo_check_devs(struct aifab_topo_plan *plan,
 			aifab_err_name(extack, "device on an unknown node", dev->name);
 			return -ENOENT;
 		}
-		if (!dev->mem_bytes != (dev->type != AIFAB_DEV_TYPE_ACCEL)) {
+		accel = dev->type == AIFAB_DEV_TYPE_ACCEL;
+		if (accel != !!dev->mem_bytes) {
 			aifab_err_name(extack, "accelerators and only they need mem-bytes",
 				       dev->name);
 			return -EINVAL;

@@ -6,59 +6,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/aifab.h>
 
 #include "ctl.h"
-
-#define NAME_RULE	"1-31 characters of [a-zA-Z0-9_.-]"
-
-/*
- * Objects later issues add: recognised, so that they fail honestly rather
- * than as typing errors.
- */
-static int todo_stats_show(int argc, char **argv, struct ctl_args *a)
-{
-	(void)argc;
-	(void)argv;
-	a->todo = "stats show";
-	return -EOPNOTSUPP;
-}
-
-static int todo_topology_show(int argc, char **argv, struct ctl_args *a)
-{
-	(void)argc;
-	(void)argv;
-	a->todo = "topology show";
-	return -EOPNOTSUPP;
-}
-
-static int todo_topology_load(int argc, char **argv, struct ctl_args *a)
-{
-	(void)argc;
-	(void)argv;
-	a->todo = "topology load";
-	return -EOPNOTSUPP;
-}
-
-static const struct ctl_cmd stats_cmds[] = {
-	{ "show", todo_stats_show, NULL },
-};
-
-static const struct ctl_obj ctl_stats_obj = {
-	"stats", "aifabctl stats show", stats_cmds, CTL_ARRAY_SIZE(stats_cmds),
-};
-
-static const struct ctl_cmd topology_cmds[] = {
-	{ "show", todo_topology_show, NULL },
-	{ "load", todo_topology_load, NULL },
-};
-
-static const struct ctl_obj ctl_topology_obj = {
-	"topology", "aifabctl topology { show | load ... }", topology_cmds,
-	CTL_ARRAY_SIZE(topology_cmds),
-};
 
 static const struct ctl_obj *const ctl_objs[] = {
 	&ctl_dev_obj,
@@ -81,6 +34,7 @@ static const struct ctl_obj *const ctl_objs[] = {
 void ctl_init(struct ctl *ctl, FILE *out, FILE *err, unsigned int out_flags)
 {
 	*ctl = (struct ctl){
+		.in = stdin,
 		.out = out,
 		.err = err,
 		.out_flags = out_flags,
@@ -107,7 +61,8 @@ void ctl_usage(FILE *f)
 	fprintf(f,
 		"Usage: aifabctl [ -j | --json ] [ -p | --pretty ] OBJECT COMMAND [ARGS]\n"
 		"       aifabctl { -h | --help | -V | --version }\n"
-		"where  OBJECT := { dev | link | partition | fence | route | monitor }\n");
+		"where  OBJECT := { dev | link | partition | fence | route | monitor |\n"
+		"                   stats | topology }\n");
 }
 
 static void ctl_obj_usage(FILE *f, const struct ctl_obj *obj)
@@ -183,13 +138,28 @@ static int ctl_run(struct ctl *ctl, const struct ctl_obj *obj,
 		return ctl_args_report(ctl, obj, &a, ret);
 	ctl->obj = obj->name;
 	ctl->verb = cmd->name;
-	ret = ctl->ops->connect(ctl);
-	if (ret) {
-		fprintf(ctl->err, "aifabctl: aifab: %s\n",
-			aifab_nl_open_strerror(ret));
+	if (!(cmd->flags & CTL_CMD_CONNECT_LATE) && ctl_connect(ctl))
 		return CTL_EXIT_ERR;
-	}
 	return cmd->run(ctl, &a);
+}
+
+/**
+ * ctl_connect() - Connect to the kernel, or say why not.
+ * @ctl: Context.
+ *
+ * ctl_run() calls this before run(), unless the command has
+ * CTL_CMD_CONNECT_LATE; such a run() calls it itself.
+ *
+ * Return: 0, or CTL_EXIT_ERR once the reason is printed.
+ */
+int ctl_connect(struct ctl *ctl)
+{
+	int ret = ctl->ops->connect(ctl);
+
+	if (!ret)
+		return 0;
+	fprintf(ctl->err, "aifabctl: aifab: %s\n", aifab_nl_open_strerror(ret));
+	return CTL_EXIT_ERR;
 }
 
 /**
@@ -289,7 +259,7 @@ int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,
 		  const char *s)
 {
 	if (!ctl_name_valid(s))
-		return ctl_args_bad(a, what, s, NAME_RULE);
+		return ctl_args_bad(a, what, s, CTL_NAME_RULE);
 	if (aifab_nl_req_str(&a->req, type, s))
 		return ctl_args_bad(a, what, s,
 				    "no more names than one request can carry");
@@ -332,6 +302,62 @@ int ctl_args_none(int argc, char **argv, struct ctl_args *a)
 	(void)argv;
 	(void)a;
 	return argc ? -EINVAL : 0;
+}
+
+/**
+ * ctl_parse_u64() - Read a decimal number.
+ * @s: The word.
+ * @max: Largest value accepted.
+ * @v: Filled with the value.
+ *
+ * Only digits are accepted: strtoull() alone would take a sign, leading
+ * blanks and a trailing word, and wrap "-1" to a huge value.
+ *
+ * Return: 0, or -EINVAL if @s is not 1 to 20 digits, or -ERANGE above @max.
+ */
+int ctl_parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	size_t len = strlen(s);
+	size_t i;
+
+	if (!len || len > 20)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, NULL, 10);
+	if (errno || *v > max)
+		return -ERANGE;
+	return 0;
+}
+
+/**
+ * ctl_grow() - Make room for one more element at the end of an array.
+ * @arrayp: Address of the array pointer (NULL when empty); moved on growth.
+ * @cap: Its capacity in elements, updated.
+ * @n: Elements in use.
+ * @size: Size of an element.
+ *
+ * The capacity doubles, so that adding N elements costs O(N).
+ *
+ * Return: 0, or -ENOMEM (the array is then unchanged).
+ */
+int ctl_grow(void *arrayp, size_t *cap, size_t n, size_t size)
+{
+	void **array = arrayp;
+	size_t want;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	want = *cap ? *cap * 2 : 16;
+	p = reallocarray(*array, want, size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = want;
+	return 0;
 }
 
 /**
@@ -424,9 +450,35 @@ static int ctl_nl_exec(struct ctl *ctl, const struct aifab_nl_req *req,
 	return ret;
 }
 
+static int ctl_nl_exec_msg(struct ctl *ctl, struct aifab_nl_msg *m,
+			   aifab_nl_cb_t cb, void *data)
+{
+	int ret = aifab_nl_exec_msg(ctl->nl, m, cb, data);
+
+	ctl->errmsg = aifab_nl_errmsg(ctl->nl);
+	ctl->err_arg = NULL;
+	ctl->err_index = -1;
+	if (ret && aifab_nl_err_offs(ctl->nl))
+		ctl->err_index = aifab_nl_msg_attr_index(m,
+						aifab_nl_err_offs(ctl->nl));
+	return ret;
+}
+
 const struct ctl_ops ctl_nl_ops = {
 	.connect = ctl_nl_connect,
 	.exec = ctl_nl_exec,
+	.exec_msg = ctl_nl_exec_msg,
+};
+
+const char *const ctl_dev_type_names[3] = {
+	[AIFAB_DEV_TYPE_ACCEL] = "accel",
+	[AIFAB_DEV_TYPE_EFA] = "efa",
+};
+
+const char *const ctl_link_kind_names[4] = {
+	[AIFAB_LINK_KIND_ACCEL] = "accel",
+	[AIFAB_LINK_KIND_AFFINITY] = "affinity",
+	[AIFAB_LINK_KIND_NET] = "net",
 };
 
 const char *const ctl_link_state_names[4] = {
@@ -455,6 +507,29 @@ const char *const ctl_route_reason_names[4] = {
 const char *ctl_enum_name(const char *const *names, size_t n, uint32_t v)
 {
 	return v < n && names[v] ? names[v] : "unknown";
+}
+
+/**
+ * ctl_enum_value() - Read a UAPI enum value by name.
+ * @names: Names indexed by value; NULL for values without one.
+ * @n: Number of entries in @names.
+ * @s: The name.
+ * @v: Filled with the value.
+ *
+ * Return: 0, or -EINVAL if no value has that name.
+ */
+int ctl_enum_value(const char *const *names, size_t n, const char *s,
+		   uint32_t *v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (names[i] && !strcmp(names[i], s)) {
+			*v = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /**

@@ -31,9 +31,13 @@ struct ctl_ops {
 	int (*connect)(struct ctl *ctl);
 	int (*exec)(struct ctl *ctl, const struct aifab_nl_req *req,
 		    aifab_nl_cb_t cb, void *data);
+	/* For requests too large or too nested for a description. */
+	int (*exec_msg)(struct ctl *ctl, struct aifab_nl_msg *m,
+			aifab_nl_cb_t cb, void *data);
 };
 
 struct ctl {
+	FILE *in;			/* what "-" reads (stdin) */
 	FILE *out;
 	FILE *err;
 	unsigned int out_flags;		/* AIFAB_OUT_JSON, AIFAB_OUT_PRETTY */
@@ -43,6 +47,8 @@ struct ctl {
 	const char *verb;		/* prefix errors; verb may be NULL */
 	const char *errmsg;		/* kernel's message for the last error */
 	const char *err_arg;		/* argument that message is about */
+	int err_index;			/* exec_msg: top-level attribute of the
+					 * request the error is about, or -1 */
 	void *priv;			/* for substitute ops */
 };
 
@@ -53,20 +59,33 @@ struct ctl_args {
 	const char *bad_what;		/* what @bad was meant to be */
 	const char *expected;		/* what would have been accepted */
 	const char *todo;		/* feature that is not supported yet */
+	const char *file;		/* a file to read; "-" for ctl->in */
+	bool prometheus;		/* stats show --prometheus */
 };
+
+/*
+ * run() reads its input before it connects, with ctl_connect(), so that a
+ * bad file is reported as such even without the module.
+ */
+#define CTL_CMD_CONNECT_LATE	(1U << 0)
 
 struct ctl_cmd {
 	const char *name;		/* NULL: the object's unnamed command */
 	int (*args)(int argc, char **argv, struct ctl_args *a);
 	int (*run)(struct ctl *ctl, const struct ctl_args *a);
+	unsigned int flags;		/* CTL_CMD_* */
 };
 
 struct ctl_obj {
 	const char *name;
-	const char *usage;		/* one line, without "Usage: " */
+	const char *usage;		/* without "Usage: "; later lines are
+					 * indented to match it */
 	const struct ctl_cmd *cmds;	/* cmds[0] runs when no verb is given */
 	size_t ncmds;
 };
+
+/* What ctl_name_valid() accepts, for error messages. */
+#define CTL_NAME_RULE		"1-31 characters of [a-zA-Z0-9_.-]"
 
 #define CTL_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -76,6 +95,8 @@ extern const struct ctl_obj ctl_partition_obj;
 extern const struct ctl_obj ctl_fence_obj;
 extern const struct ctl_obj ctl_route_obj;
 extern const struct ctl_obj ctl_monitor_obj;
+extern const struct ctl_obj ctl_stats_obj;
+extern const struct ctl_obj ctl_topology_obj;
 extern const struct ctl_ops ctl_nl_ops;
 
 void ctl_init(struct ctl *ctl, FILE *out, FILE *err, unsigned int out_flags);
@@ -92,14 +113,19 @@ int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,
 int ctl_args_names(struct ctl_args *a, uint16_t type, const char *what,
 		   int argc, char **argv);
 int ctl_args_none(int argc, char **argv, struct ctl_args *a);
+int ctl_parse_u64(const char *s, uint64_t max, uint64_t *v);
+int ctl_grow(void *arrayp, size_t *cap, size_t n, size_t size);
 
 /* For run() functions. */
+int ctl_connect(struct ctl *ctl);
 int ctl_fail(struct ctl *ctl, int err);
 int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print);
 int ctl_change(struct ctl *ctl, const struct ctl_args *a);
 
 /* For printers. */
 const char *ctl_enum_name(const char *const *names, size_t n, uint32_t v);
+int ctl_enum_value(const char *const *names, size_t n, const char *s,
+		   uint32_t *v);
 int ctl_out_str(struct aifab_out *out, const char *key, const char *fmt,
 		const struct nlattr *attr, const char *none);
 int ctl_out_u32(struct aifab_out *out, const char *key, const char *fmt,
@@ -107,6 +133,8 @@ int ctl_out_u32(struct aifab_out *out, const char *key, const char *fmt,
 int ctl_out_enum(struct aifab_out *out, const char *key, const char *fmt,
 		 const struct nlattr *attr, const char *const *names, size_t n);
 
+extern const char *const ctl_dev_type_names[3];
+extern const char *const ctl_link_kind_names[4];
 extern const char *const ctl_link_state_names[4];
 extern const char *const ctl_route_reason_names[4];
 

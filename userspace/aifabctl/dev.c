@@ -11,11 +11,6 @@
 
 #include "ctl.h"
 
-static const char *const dev_type_names[] = {
-	[AIFAB_DEV_TYPE_ACCEL] = "accel",
-	[AIFAB_DEV_TYPE_EFA] = "efa",
-};
-
 /* What every DEV_GET reply carries; the rest depends on the device. */
 static const struct aifab_nl_policy dev_policy[AIFAB_A_DEV_MAX + 1] = {
 	[AIFAB_A_DEV_ID] = { MNL_TYPE_U32, true },
@@ -55,7 +50,7 @@ int dev_print(const struct nlmsghdr *nlh, void *data)
 	ctl_out_u32(out, "id", NULL, tb[AIFAB_A_DEV_ID]);
 	ctl_out_str(out, "name", "%s:", tb[AIFAB_A_DEV_NAME], NULL);
 	ctl_out_enum(out, "type", " type %s", tb[AIFAB_A_DEV_TYPE],
-		     dev_type_names, CTL_ARRAY_SIZE(dev_type_names));
+		     ctl_dev_type_names, CTL_ARRAY_SIZE(ctl_dev_type_names));
 	ctl_out_str(out, "node", " node %s", tb[AIFAB_A_DEV_NODE], NULL);
 	aifab_out_bool(out, "local", NULL, local);
 	if (local)
@@ -89,7 +84,7 @@ static int dev_show_run(struct ctl *ctl, const struct ctl_args *a)
 }
 
 static const struct ctl_cmd dev_cmds[] = {
-	{ "show", dev_show_args, dev_show_run },
+	{ "show", dev_show_args, dev_show_run, 0 },
 };
 
 const struct ctl_obj ctl_dev_obj = {

@@ -81,9 +81,9 @@ static int fence_del_args(int argc, char **argv, struct ctl_args *a)
 }
 
 static const struct ctl_cmd fence_cmds[] = {
-	{ "show", fence_show_args, fence_show_run },
-	{ "add", fence_add_args, ctl_change },
-	{ "del", fence_del_args, ctl_change },
+	{ "show", fence_show_args, fence_show_run, 0 },
+	{ "add", fence_add_args, ctl_change, 0 },
+	{ "del", fence_del_args, ctl_change, 0 },
 };
 
 const struct ctl_obj ctl_fence_obj = {

@@ -35,6 +35,10 @@ static const struct aifab_nl_policy mon_link_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_STATE] = { MNL_TYPE_U32, true },
 	[AIFAB_A_LINK_ADMIN_STATE] = { MNL_TYPE_U32, false },
 	[AIFAB_A_LINK_SPEED_MBPS] = { MNL_TYPE_U32, false },
+	[AIFAB_A_LINK_DROP_PCT] = { MNL_TYPE_U32, false },
+	[AIFAB_A_LINK_CORRUPT_PCT] = { MNL_TYPE_U32, false },
+	[AIFAB_A_LINK_FLAP_MS] = { MNL_TYPE_U32, false },
+	[AIFAB_A_LINK_DEGRADE_PPM] = { MNL_TYPE_U32, false },
 };
 
 static const struct aifab_nl_policy mon_violation_policy[AIFAB_A_VIOLATION_MAX + 1] = {
@@ -265,7 +269,7 @@ static int monitor_run(struct ctl *ctl, const struct ctl_args *a)
 }
 
 static const struct ctl_cmd monitor_cmds[] = {
-	{ NULL, ctl_args_none, monitor_run },
+	{ NULL, ctl_args_none, monitor_run, 0 },
 };
 
 const struct ctl_obj ctl_monitor_obj = {

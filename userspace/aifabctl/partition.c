@@ -149,10 +149,10 @@ static int partition_del_args(int argc, char **argv, struct ctl_args *a)
 }
 
 static const struct ctl_cmd partition_cmds[] = {
-	{ "show", partition_show_args, partition_show_run },
-	{ "add", partition_add_args, ctl_change },
-	{ "set", partition_set_args, ctl_change },
-	{ "del", partition_del_args, ctl_change },
+	{ "show", partition_show_args, partition_show_run, 0 },
+	{ "add", partition_add_args, ctl_change, 0 },
+	{ "set", partition_set_args, ctl_change, 0 },
+	{ "del", partition_del_args, ctl_change, 0 },
 };
 
 const struct ctl_obj ctl_partition_obj = {

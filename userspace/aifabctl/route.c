@@ -206,7 +206,7 @@ static int route_get_run(struct ctl *ctl, const struct ctl_args *a)
 }
 
 static const struct ctl_cmd route_cmds[] = {
-	{ "get", route_get_args, route_get_run },
+	{ "get", route_get_args, route_get_run, 0 },
 };
 
 const struct ctl_obj ctl_route_obj = {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -29,6 +31,13 @@
 /* Internal result: the dump was marked inconsistent and must be redone. */
 #define NL_DUMP_INTR	2
 
+/* Where a built message starts: enough for a few names without growing. */
+#define NL_MSG_MIN	4096
+/* Far above any fabric the module accepts; keeps the arithmetic in an int. */
+#define NL_MSG_MAX	(64U << 20)
+/* What netlink_sendmsg() keeps back from the send buffer for itself. */
+#define NL_SNDBUF_OVERHEAD	32
+
 /* Datagrams received for the request in flight, end to end, 4-byte aligned. */
 struct nl_msgs {
 	char *buf;
@@ -42,11 +51,13 @@ struct aifab_nl {
 	uint32_t seq;
 	uint16_t family;
 	uint32_t monitor_grp;		/* 0 when the family has no such group */
-	char *tx;			/* the request last sent, for extack offsets */
+	char *tx;			/* where descriptions are built */
+	const char *sent;		/* the request last sent, for extack offsets */
 	struct nl_msgs msgs;
 	bool intr;			/* the dump in flight was interrupted */
 	int cb_err;			/* why a libmnl callback stopped the run */
 	int err_attr;			/* request attribute extack pointed at */
+	uint32_t err_offs;		/* extack's offset into the request, or 0 */
 	const char *errmsg;		/* in msgs, or static; NULL if none */
 };
 
@@ -164,6 +175,231 @@ struct nlmsghdr *aifab_nl_req_build(const struct aifab_nl_req *req,
 			ok = mnl_attr_put_u32_check(nlh, len, a->type, a->u32);
 	}
 	return ok ? nlh : NULL;
+}
+
+/**
+ * aifab_nl_msg_init() - Start a request built as a message.
+ * @m: Message to start; release it with aifab_nl_msg_free().
+ * @cmd: &enum aifab_cmd. The request is a doit, ACKed; the family and the
+ *       sequence number are filled in when it is sent.
+ *
+ * Return: 0, or -ENOMEM (which also sticks in @m).
+ */
+int aifab_nl_msg_init(struct aifab_nl_msg *m, uint8_t cmd)
+{
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+
+	/* Zeroed, so that no byte sent is uninitialised. */
+	m->buf = calloc(1, NL_MSG_MIN);
+	m->cap = m->buf ? NL_MSG_MIN : 0;
+	m->err = m->buf ? 0 : -ENOMEM;
+	if (m->err)
+		return m->err;
+	nlh = mnl_nlmsg_put_header(m->buf);
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = AIFAB_FAMILY_VERSION;
+	return 0;
+}
+
+/**
+ * aifab_nl_msg_free() - Release a built message.
+ * @m: Message; may be one whose init failed.
+ */
+void aifab_nl_msg_free(struct aifab_nl_msg *m)
+{
+	free(m->buf);
+	m->buf = NULL;
+	m->cap = 0;
+}
+
+/**
+ * aifab_nl_msg_hdr() - The message built so far.
+ * @m: Message.
+ *
+ * Return: Its header, valid until the next attribute is added, or NULL if
+ * its init failed.
+ */
+const struct nlmsghdr *aifab_nl_msg_hdr(const struct aifab_nl_msg *m)
+{
+	return (const struct nlmsghdr *)m->buf;
+}
+
+/**
+ * nl_msg_reserve() - Make room for @need more bytes at the end of a message.
+ * @m: Message.
+ * @need: Bytes, padding included.
+ *
+ * Return: 0, or the error that now sticks in @m: -ENOMEM, or -EMSGSIZE
+ * past NL_MSG_MAX.
+ */
+static int nl_msg_reserve(struct aifab_nl_msg *m, size_t need)
+{
+	size_t len;
+	size_t cap;
+	char *buf;
+
+	if (m->err)
+		return m->err;
+	len = aifab_nl_msg_hdr(m)->nlmsg_len;
+	if (need > NL_MSG_MAX - len) {
+		m->err = -EMSGSIZE;
+		return m->err;
+	}
+	if (m->cap - len >= need)
+		return 0;
+	for (cap = m->cap; cap - len < need; cap *= 2)
+		;
+	buf = realloc(m->buf, cap);
+	if (!buf) {
+		m->err = -ENOMEM;
+		return m->err;
+	}
+	m->buf = buf;
+	m->cap = cap;
+	return 0;
+}
+
+static int nl_msg_put(struct aifab_nl_msg *m, uint16_t type, size_t len,
+		      const void *data)
+{
+	int ret;
+
+	/* nla_len is 16 bits. */
+	if (!m->err && len > UINT16_MAX - MNL_ATTR_HDRLEN)
+		m->err = -EMSGSIZE;
+	ret = nl_msg_reserve(m, MNL_ATTR_HDRLEN + MNL_ALIGN(len));
+	if (ret)
+		return ret;
+	mnl_attr_put((struct nlmsghdr *)m->buf, type, len, data);
+	return 0;
+}
+
+/**
+ * aifab_nl_msg_put_str() - Add a NUL-terminated string attribute.
+ * @m: Message.
+ * @type: Attribute type.
+ * @s: The string; copied.
+ *
+ * Return: 0, or the error that sticks in @m.
+ */
+int aifab_nl_msg_put_str(struct aifab_nl_msg *m, uint16_t type,
+			 const char *s)
+{
+	return nl_msg_put(m, type, strlen(s) + 1, s);
+}
+
+/**
+ * aifab_nl_msg_put_u8() - Add a u8 attribute.
+ * @m: Message.
+ * @type: Attribute type.
+ * @v: The value.
+ *
+ * Return: 0, or the error that sticks in @m.
+ */
+int aifab_nl_msg_put_u8(struct aifab_nl_msg *m, uint16_t type, uint8_t v)
+{
+	return nl_msg_put(m, type, sizeof(v), &v);
+}
+
+/**
+ * aifab_nl_msg_put_u32() - Add a u32 attribute.
+ * @m: Message.
+ * @type: Attribute type.
+ * @v: The value.
+ *
+ * Return: 0, or the error that sticks in @m.
+ */
+int aifab_nl_msg_put_u32(struct aifab_nl_msg *m, uint16_t type, uint32_t v)
+{
+	return nl_msg_put(m, type, sizeof(v), &v);
+}
+
+/**
+ * aifab_nl_msg_put_u64() - Add a u64 attribute.
+ * @m: Message.
+ * @type: Attribute type.
+ * @v: The value.
+ *
+ * Unlike the kernel's nla_put_64bit(), no pad attribute is added to align
+ * the value: the kernel reads u64 attributes with nla_get_u64(), which
+ * copies, and its strict validation would refuse a pad it did not expect.
+ *
+ * Return: 0, or the error that sticks in @m.
+ */
+int aifab_nl_msg_put_u64(struct aifab_nl_msg *m, uint16_t type, uint64_t v)
+{
+	return nl_msg_put(m, type, sizeof(v), &v);
+}
+
+/**
+ * aifab_nl_msg_nest_start() - Open a nest.
+ * @m: Message.
+ * @type: Attribute type of the nest.
+ *
+ * Return: The nest's offset in the message, for aifab_nl_msg_nest_end(); 0
+ * (never an attribute's offset) if the error that sticks in @m is set.
+ */
+size_t aifab_nl_msg_nest_start(struct aifab_nl_msg *m, uint16_t type)
+{
+	struct nlattr *nest;
+
+	if (nl_msg_reserve(m, MNL_ATTR_HDRLEN))
+		return 0;
+	nest = mnl_attr_nest_start((struct nlmsghdr *)m->buf, type);
+	return (char *)nest - m->buf;
+}
+
+/**
+ * aifab_nl_msg_nest_end() - Close the nest opened at @nest.
+ * @m: Message.
+ * @nest: What aifab_nl_msg_nest_start() returned.
+ *
+ * Return: 0, or the error that sticks in @m: -EMSGSIZE if the nest is too
+ * long for its 16-bit length, -EINVAL if @nest is not a nest of @m.
+ */
+int aifab_nl_msg_nest_end(struct aifab_nl_msg *m, size_t nest)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)m->buf;
+
+	if (m->err)
+		return m->err;
+	if (nest < MNL_NLMSG_HDRLEN || nest > nlh->nlmsg_len - MNL_ATTR_HDRLEN)
+		m->err = -EINVAL;
+	else if (nlh->nlmsg_len - nest > UINT16_MAX)
+		m->err = -EMSGSIZE;
+	else
+		mnl_attr_nest_end(nlh, (struct nlattr *)(m->buf + nest));
+	return m->err;
+}
+
+/**
+ * aifab_nl_msg_attr_index() - Find the top-level attribute around an offset.
+ * @m: Message, as sent.
+ * @offs: Offset from the start of the message, such as an extack offset,
+ *        which may point inside a nest.
+ *
+ * Return: The index of the top-level attribute that holds @offs, in the
+ * order they were added, or -1.
+ */
+int aifab_nl_msg_attr_index(const struct aifab_nl_msg *m, uint32_t offs)
+{
+	const struct nlmsghdr *nlh = aifab_nl_msg_hdr(m);
+	const struct nlattr *attr;
+	int i = 0;
+
+	if (!nlh)
+		return -1;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		size_t start = (const char *)attr - m->buf;
+
+		if (offs >= start && offs < start + attr->nla_len)
+			return i;
+		i++;
+	}
+	return -1;
 }
 
 struct nl_parse_ctx {
@@ -371,21 +607,21 @@ int aifab_nl_parse_err(const struct nlmsghdr *nlh, int *error,
 
 /**
  * nl_find_attr() - Map an extack offset back to a request attribute.
- * @nl: Client; its tx buffer holds the request the error is about.
+ * @nl: Client; nl->sent is the request the error is about.
  * @offs: Offset from the start of that request.
  *
  * Return: The index of the attribute in the request description, or -1.
  */
 static int nl_find_attr(const struct aifab_nl *nl, uint32_t offs)
 {
-	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->tx;
+	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->sent;
 	const struct nlattr *attr;
 	int i = 0;
 
-	if (!offs)
+	if (!offs || !req)
 		return -1;
 	mnl_attr_for_each(attr, req, sizeof(struct genlmsghdr)) {
-		if ((const char *)attr - nl->tx == offs)
+		if ((const char *)attr - nl->sent == offs)
 			return i;
 		i++;
 	}
@@ -413,6 +649,7 @@ static int nl_cb_status(const struct nlmsghdr *nlh, void *data)
 	if (!error)
 		return MNL_CB_STOP;
 	nl->cb_err = error;
+	nl->err_offs = offs;
 	nl->err_attr = nl_find_attr(nl, offs);
 	return MNL_CB_ERROR;
 }
@@ -564,19 +801,16 @@ static int nl_replay(struct aifab_nl *nl, aifab_nl_cb_t cb, void *data)
 /**
  * nl_transact() - Send a request once and collect every reply.
  * @nl: Client.
- * @req: Request.
+ * @nlh: The request, built; it gets the next sequence number.
  *
  * Return: 0, NL_DUMP_INTR, or a negative errno value.
  */
-static int nl_transact(struct aifab_nl *nl, const struct aifab_nl_req *req)
+static int nl_transact(struct aifab_nl *nl, struct nlmsghdr *nlh)
 {
-	const struct nlmsghdr *nlh;
 	int ret;
 
-	nlh = aifab_nl_req_build(req, nl->family, ++nl->seq, nl->tx,
-				 NL_TX_SIZE);
-	if (!nlh)
-		return -EMSGSIZE;
+	nlh->nlmsg_seq = ++nl->seq;
+	nl->sent = (const char *)nlh;
 	nl->msgs.len = 0;
 	nl->intr = false;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
@@ -595,6 +829,34 @@ static void nl_clear_err(struct aifab_nl *nl)
 {
 	nl->errmsg = NULL;
 	nl->err_attr = -1;
+	nl->err_offs = 0;
+}
+
+/**
+ * nl_exec() - Send a built request, retrying an interrupted dump.
+ * @nl: Client, its error state cleared.
+ * @nlh: The request, of the client's family.
+ * @cb: As for aifab_nl_exec().
+ * @data: Passed to @cb.
+ *
+ * Return: As aifab_nl_exec().
+ */
+static int nl_exec(struct aifab_nl *nl, struct nlmsghdr *nlh,
+		   aifab_nl_cb_t cb, void *data)
+{
+	int tries = 0;
+	int ret;
+
+	do {
+		ret = nl_transact(nl, nlh);
+	} while (ret == NL_DUMP_INTR && ++tries < AIFAB_NL_DUMP_TRIES);
+	if (ret == NL_DUMP_INTR) {
+		nl->errmsg = "the fabric kept changing during the dump";
+		ret = -EAGAIN;
+	}
+	if (ret >= 0)
+		ret = nl_replay(nl, cb, data);
+	return ret;
 }
 
 /**
@@ -616,20 +878,93 @@ static void nl_clear_err(struct aifab_nl *nl)
 int aifab_nl_exec(struct aifab_nl *nl, const struct aifab_nl_req *req,
 		  aifab_nl_cb_t cb, void *data)
 {
-	int tries = 0;
+	struct nlmsghdr *nlh;
+
+	nl_clear_err(nl);
+	nlh = aifab_nl_req_build(req, nl->family, 0, nl->tx, NL_TX_SIZE);
+	if (!nlh)
+		return -EMSGSIZE;
+	return nl_exec(nl, nlh, cb, data);
+}
+
+/**
+ * nl_sndbuf_get() - Read a socket's send buffer size.
+ * @fd: The socket.
+ * @size: Filled with the size, as the kernel accounts it.
+ *
+ * Return: 0 or a negative errno value.
+ */
+static int nl_sndbuf_get(int fd, size_t *size)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &len))
+		return -errno;
+	*size = v < 0 ? 0 : v;
+	return 0;
+}
+
+/**
+ * nl_sndbuf() - Make the send buffer big enough for one request.
+ * @nl: Client.
+ * @len: Length of the request.
+ *
+ * netlink refuses a datagram larger than the send buffer with EMSGSIZE,
+ * and the default (net.core.wmem_default) is about 200 KB. SO_SNDBUF
+ * cannot go past net.core.wmem_max; SO_SNDBUFFORCE can, with CAP_NET_ADMIN,
+ * which the requests large enough to need it require anyway.
+ *
+ * Return: 0; -EMSGSIZE, with a message, if the buffer stays too small; or
+ * another negative errno value.
+ */
+static int nl_sndbuf(struct aifab_nl *nl, size_t len)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	int want = len + NL_SNDBUF_OVERHEAD;
+	size_t size;
+	int ret;
+
+	ret = nl_sndbuf_get(fd, &size);
+	if (ret || size >= len + NL_SNDBUF_OVERHEAD)
+		return ret;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)))
+		return -errno;
+	ret = nl_sndbuf_get(fd, &size);
+	if (ret || size >= len + NL_SNDBUF_OVERHEAD)
+		return ret;
+	nl->errmsg = "the request does not fit in the socket send buffer "
+		     "(net.core.wmem_max), and raising it needs CAP_NET_ADMIN";
+	return -EMSGSIZE;
+}
+
+/**
+ * aifab_nl_exec_msg() - Send a built request and pass each reply to a callback.
+ * @nl: Client.
+ * @m: The request; its header gets the family and a sequence number.
+ * @cb: As for aifab_nl_exec().
+ * @data: Passed to @cb.
+ *
+ * The socket's send buffer is raised first if the request needs it.
+ *
+ * Return: As aifab_nl_exec(), or the error that stuck in @m while it was
+ * built. aifab_nl_err_offs() then says where in @m the kernel pointed.
+ */
+int aifab_nl_exec_msg(struct aifab_nl *nl, struct aifab_nl_msg *m,
+		      aifab_nl_cb_t cb, void *data)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)m->buf;
 	int ret;
 
 	nl_clear_err(nl);
-	do {
-		ret = nl_transact(nl, req);
-	} while (ret == NL_DUMP_INTR && ++tries < AIFAB_NL_DUMP_TRIES);
-	if (ret == NL_DUMP_INTR) {
-		nl->errmsg = "the fabric kept changing during the dump";
-		ret = -EAGAIN;
-	}
-	if (ret >= 0)
-		ret = nl_replay(nl, cb, data);
-	return ret;
+	if (m->err)
+		return m->err;
+	nlh->nlmsg_type = nl->family;
+	ret = nl_sndbuf(nl, nlh->nlmsg_len);
+	if (ret)
+		return ret;
+	return nl_exec(nl, nlh, cb, data);
 }
 
 /**
@@ -654,6 +989,21 @@ const char *aifab_nl_errmsg(const struct aifab_nl *nl)
 int aifab_nl_err_attr(const struct aifab_nl *nl)
 {
 	return nl->err_attr;
+}
+
+/**
+ * aifab_nl_err_offs() - Where in the request the last failure pointed.
+ * @nl: Client.
+ *
+ * For built messages, whose nests aifab_nl_err_attr() cannot look into;
+ * see aifab_nl_msg_attr_index().
+ *
+ * Return: The kernel's extack offset from the start of the request, or 0
+ * if it gave none.
+ */
+uint32_t aifab_nl_err_offs(const struct aifab_nl *nl)
+{
+	return nl->err_offs;
 }
 
 static const struct aifab_nl_policy nl_grp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {

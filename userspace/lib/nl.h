@@ -59,6 +59,35 @@ struct nlmsghdr *aifab_nl_req_build(const struct aifab_nl_req *req,
 				    void *buf, size_t len);
 
 /*
+ * A request built as a netlink message straight away, for what a
+ * description cannot carry: nests, u8 and u64 values, and any number of
+ * attributes. The buffer grows as attributes are added, so a request of
+ * several hundred KB needs no size guessed in advance. The first failure
+ * sticks: later calls do nothing and return it again, so a builder may check
+ * only the last result (or let aifab_nl_exec_msg() report it).
+ *
+ * Nests are named by their offset in the message, not by pointer, because
+ * growing the buffer moves it.
+ */
+struct aifab_nl_msg {
+	char *buf;
+	size_t cap;
+	int err;
+};
+
+int aifab_nl_msg_init(struct aifab_nl_msg *m, uint8_t cmd);
+void aifab_nl_msg_free(struct aifab_nl_msg *m);
+const struct nlmsghdr *aifab_nl_msg_hdr(const struct aifab_nl_msg *m);
+int aifab_nl_msg_put_str(struct aifab_nl_msg *m, uint16_t type,
+			 const char *s);
+int aifab_nl_msg_put_u8(struct aifab_nl_msg *m, uint16_t type, uint8_t v);
+int aifab_nl_msg_put_u32(struct aifab_nl_msg *m, uint16_t type, uint32_t v);
+int aifab_nl_msg_put_u64(struct aifab_nl_msg *m, uint16_t type, uint64_t v);
+size_t aifab_nl_msg_nest_start(struct aifab_nl_msg *m, uint16_t type);
+int aifab_nl_msg_nest_end(struct aifab_nl_msg *m, size_t nest);
+int aifab_nl_msg_attr_index(const struct aifab_nl_msg *m, uint32_t offs);
+
+/*
  * Reply validation. A policy has one entry per attribute type of a set, up
  * to its max; MNL_TYPE_UNSPEC entries (and types above max) are skipped, so
  * that a newer kernel may add attributes. Strings are MNL_TYPE_NUL_STRING so
@@ -91,8 +120,11 @@ void aifab_nl_close(struct aifab_nl *nl);
 const char *aifab_nl_open_strerror(int err);
 int aifab_nl_exec(struct aifab_nl *nl, const struct aifab_nl_req *req,
 		  aifab_nl_cb_t cb, void *data);
+int aifab_nl_exec_msg(struct aifab_nl *nl, struct aifab_nl_msg *m,
+		      aifab_nl_cb_t cb, void *data);
 const char *aifab_nl_errmsg(const struct aifab_nl *nl);
 int aifab_nl_err_attr(const struct aifab_nl *nl);
+uint32_t aifab_nl_err_offs(const struct aifab_nl *nl);
 
 int aifab_nl_join_monitor(struct aifab_nl *nl);
 int aifab_nl_fd(const struct aifab_nl *nl);
