@@ -15,6 +15,7 @@
 #include "fabric.h"
 #include "health.h"
 #include "objcount.h"
+#include "sysfs.h"
 
 struct aifab_fabric *aifab_fabric_create(void)
 {
@@ -180,6 +181,8 @@ int aifab_fabric_add_device(struct aifab_fabric *fab, const char *name,
 					   AIFAB_OBJ_DEVICE);
 	else
 		ret = -ENOENT;
+	if (!ret)
+		aifab_sysfs_add_device(dev);
 	mutex_unlock(&fab->lock);
 	if (ret)
 		goto err_free_dev;
@@ -309,6 +312,7 @@ int aifab_fabric_add_link(struct aifab_fabric *fab, const char *name,
 	ret = aifab_adjacency_add(fab, b_id, link->obj.id);
 	if (ret)
 		goto err_unlink_a;
+	aifab_sysfs_add_link(fab, link);
 	mutex_unlock(&fab->lock);
 	*id = link->obj.id;
 	return 0;
@@ -407,12 +411,33 @@ void aifab_fabric_retire(struct xarray *links, struct xarray *devices,
 }
 
 /**
+ * aifab_fabric_unmirror() - remove the sysfs mirrors of devices and links
+ * @fab: the fabric, whose mutex the caller holds
+ * @links: the links to unmirror, by id
+ * @devices: the devices to unmirror, by id
+ *
+ * Links first: their symlinks live in their devices' directories.
+ */
+void aifab_fabric_unmirror(struct aifab_fabric *fab, struct xarray *links,
+			   struct xarray *devices)
+{
+	struct aifab_object *obj;
+	unsigned long id;
+
+	lockdep_assert_held(&fab->lock);
+	xa_for_each(links, id, obj)
+		aifab_sysfs_del_link(fab, container_of(obj, struct aifab_link, obj));
+	xa_for_each(devices, id, obj)
+		aifab_sysfs_del_device(container_of(obj, struct aifab_device, obj));
+}
+
+/**
  * aifab_fabric_clear() - remove every object from a fabric
  * @fab: the fabric
  *
  * Fences and partitions go first, then links, devices and nodes, so that
- * no published object ever names an id that is gone. Frees wait out an RCU grace period for
- * concurrent readers.
+ * no published object ever names an id that is gone. Frees wait out an RCU
+ * grace period for concurrent readers.
  */
 void aifab_fabric_clear(struct aifab_fabric *fab)
 {
@@ -420,6 +445,7 @@ void aifab_fabric_clear(struct aifab_fabric *fab)
 	unsigned long key;
 
 	mutex_lock(&fab->lock);
+	aifab_fabric_unmirror(fab, &fab->links, &fab->devices);
 	xa_for_each(&fab->fences, key, fence) {
 		xa_erase(&fab->fences, key);
 		call_rcu(&fence->rcu, aifab_fence_free_rcu);

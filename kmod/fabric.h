@@ -30,6 +30,7 @@
 #include "compat.h"
 #include "objcount.h"
 
+struct device;
 struct netlink_ext_ack;
 
 /**
@@ -106,6 +107,7 @@ extern const char * const aifab_link_counter_names[AIFAB_LINK_CNT_NR];
  *	the fabric mutex with WRITE_ONCE(), read with READ_ONCE()
  * @adj: the links at this device; RCU-published, replaced under the mutex
  * @cnt: counters, &enum aifab_dev_counter; atomics
+ * @sysfs: its class device, NULL if it could not be made; under the mutex
  */
 struct aifab_device {
 	struct aifab_object obj;
@@ -115,6 +117,7 @@ struct aifab_device {
 	u32 partition_id;
 	struct aifab_adjacency __rcu *adj;
 	atomic64_t cnt[AIFAB_DEV_CNT_NR];
+	struct device *sysfs;
 };
 
 /**
@@ -143,6 +146,7 @@ struct aifab_device {
  * @health_errors: errors counted when the last health check ran; health
  *	work only
  * @cnt: counters, &enum aifab_link_counter; atomics
+ * @sysfs: its class device, NULL if it could not be made; under the mutex
  */
 struct aifab_link {
 	struct aifab_object obj;
@@ -163,6 +167,7 @@ struct aifab_link {
 	u64 health_packets;
 	u64 health_errors;
 	atomic64_t cnt[AIFAB_LINK_CNT_NR];
+	struct device *sysfs;
 };
 
 /**
@@ -255,6 +260,8 @@ int aifab_fabric_publish(struct aifab_fabric *fab, struct xarray *xa,
 			 struct aifab_object *obj, enum aifab_obj_type type);
 void aifab_fabric_retire(struct xarray *links, struct xarray *devices,
 			 struct xarray *nodes);
+void aifab_fabric_unmirror(struct aifab_fabric *fab, struct xarray *links,
+			   struct xarray *devices);
 void aifab_partition_free_rcu(struct rcu_head *head);
 void aifab_fence_free_rcu(struct rcu_head *head);
 

@@ -16,6 +16,7 @@
 #include "fabric.h"
 #include "netlink.h"
 #include "objcount.h"
+#include "sysfs.h"
 #include "topology.h"
 
 static char *node_name = "node0";
@@ -56,6 +57,12 @@ static int __init aifab_init(void)
 	if (!aifab_fabric)
 		return -ENOMEM;
 
+	ret = aifab_sysfs_init(aifab_fabric);
+	if (ret) {
+		pr_err("cannot register the sysfs classes: %d\n", ret);
+		goto err_free_fabric;
+	}
+
 	ret = aifab_topology_build(aifab_fabric, &params);
 	if (ret) {
 		pr_err("cannot build the default topology: %d\n", ret);
@@ -74,6 +81,10 @@ static int __init aifab_init(void)
 	return 0;
 
 err_destroy_fabric:
+	/* Empties the fabric, sysfs mirrors included, before the classes go. */
+	aifab_fabric_clear(aifab_fabric);
+	aifab_sysfs_exit();
+err_free_fabric:
 	aifab_fabric_destroy(aifab_fabric);
 	aifab_fabric = NULL;
 	return ret;
@@ -83,6 +94,8 @@ static void __exit aifab_exit(void)
 {
 	aifab_debugfs_remove(aifab_debugfs);
 	aifab_nl_unregister();
+	aifab_fabric_clear(aifab_fabric);
+	aifab_sysfs_exit();
 	aifab_fabric_destroy(aifab_fabric);
 	aifab_fabric = NULL;
 	if (!aifab_obj_check_leaks())

@@ -18,6 +18,7 @@
 #include <net/netlink.h>
 
 #include "fabric.h"
+#include "sysfs.h"
 #include "topology.h"
 
 /*
@@ -399,7 +400,10 @@ static void aifab_topo_remove_new(struct aifab_fabric *fab,
 	synchronize_rcu();
 }
 
-/* The plan's objects now belong to the fabric: count and hand them over. */
+/*
+ * The plan's objects now belong to the fabric: count, mirror and hand them
+ * over. The old mirrors are gone by now, so names that stay do not clash.
+ */
 static void aifab_topo_adopt(struct aifab_fabric *fab,
 			     struct aifab_topo_plan *plan)
 {
@@ -416,11 +420,13 @@ static void aifab_topo_adopt(struct aifab_fabric *fab,
 			WRITE_ONCE(fab->max_dev_id, plan->devs[i]->obj.id);
 		aifab_obj_get(AIFAB_OBJ_DEVICE);
 		aifab_obj_get(AIFAB_OBJ_ADJACENCY);
+		aifab_sysfs_add_device(plan->devs[i]);
 		plan->devs[i] = NULL;
 		plan->adj[i] = NULL;
 	}
 	for (i = 0; i < topo->nlinks; i++) {
 		aifab_obj_get(AIFAB_OBJ_LINK);
+		aifab_sysfs_add_link(fab, plan->links[i]);
 		plan->links[i] = NULL;
 	}
 }
@@ -466,6 +472,7 @@ static int aifab_topo_swap(struct aifab_fabric *fab,
 		aifab_topo_remove_new(fab, plan);
 		goto out_destroy_old;
 	}
+	aifab_fabric_unmirror(fab, &old[0], &old[1]);
 	aifab_topo_adopt(fab, plan);
 	for (i = 0; i < 3; i++)
 		xa_for_each(&old[i], id, obj)
