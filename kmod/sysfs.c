@@ -177,21 +177,47 @@ static ssize_t admin_state_show(struct device *d,
 }
 static DEVICE_ATTR_RO(admin_state);
 
-#define AIFAB_LINK_U32_ATTR(field)					\
-static ssize_t field##_show(struct device *d,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct aifab_link *link = dev_get_drvdata(d);			\
-									\
-	return sysfs_emit(buf, "%u\n", READ_ONCE(link->field));	\
-}									\
-static DEVICE_ATTR_RO(field)
+/* The plain u32 fields of a link share one show(), told apart by offset. */
+struct aifab_link_u32_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
 
-AIFAB_LINK_U32_ATTR(speed_mbps);
-AIFAB_LINK_U32_ATTR(drop_pct);
-AIFAB_LINK_U32_ATTR(corrupt_pct);
-AIFAB_LINK_U32_ATTR(flap_ms);
-AIFAB_LINK_U32_ATTR(degrade_ppm);
+static ssize_t aifab_link_u32_show(struct device *d,
+				   struct device_attribute *attr, char *buf)
+{
+	struct aifab_link_u32_attr *a = container_of(attr, struct aifab_link_u32_attr,
+						     attr);
+	struct aifab_link *link = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(*(u32 *)((char *)link + a->offset)));
+}
+
+static struct aifab_link_u32_attr aifab_link_speed_attr = {
+	__ATTR(speed_mbps, 0444, aifab_link_u32_show, NULL),
+	offsetof(struct aifab_link, speed_mbps)
+};
+
+static struct aifab_link_u32_attr aifab_link_drop_attr = {
+	__ATTR(drop_pct, 0444, aifab_link_u32_show, NULL),
+	offsetof(struct aifab_link, drop_pct)
+};
+
+static struct aifab_link_u32_attr aifab_link_corrupt_attr = {
+	__ATTR(corrupt_pct, 0444, aifab_link_u32_show, NULL),
+	offsetof(struct aifab_link, corrupt_pct)
+};
+
+static struct aifab_link_u32_attr aifab_link_flap_attr = {
+	__ATTR(flap_ms, 0444, aifab_link_u32_show, NULL),
+	offsetof(struct aifab_link, flap_ms)
+};
+
+static struct aifab_link_u32_attr aifab_link_degrade_attr = {
+	__ATTR(degrade_ppm, 0444, aifab_link_u32_show, NULL),
+	offsetof(struct aifab_link, degrade_ppm)
+};
 
 static struct attribute *aifab_link_attrs[] = {
 	&dev_attr_a.attr,
@@ -199,11 +225,11 @@ static struct attribute *aifab_link_attrs[] = {
 	&dev_attr_kind.attr,
 	&dev_attr_state.attr,
 	&dev_attr_admin_state.attr,
-	&dev_attr_speed_mbps.attr,
-	&dev_attr_drop_pct.attr,
-	&dev_attr_corrupt_pct.attr,
-	&dev_attr_flap_ms.attr,
-	&dev_attr_degrade_ppm.attr,
+	&aifab_link_speed_attr.attr.attr,
+	&aifab_link_drop_attr.attr.attr,
+	&aifab_link_corrupt_attr.attr.attr,
+	&aifab_link_flap_attr.attr.attr,
+	&aifab_link_degrade_attr.attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(aifab_link);
