@@ -37,4 +37,17 @@
 } while (0)
 #endif
 
+/*
+ * aifab_err_attr() - as aifab_err_name(), and also point the extack at the
+ * attribute that carried @name. @name must be the payload of an attribute
+ * of the request being answered: netlink.c hands the fabric exactly those.
+ */
+#define aifab_err_attr(extack, msg, name) do {				\
+	struct netlink_ext_ack *__ea = (extack);			\
+	const char *__name = (name);					\
+									\
+	aifab_err_name(__ea, msg, __name);				\
+	NL_SET_BAD_ATTR(__ea, (const struct nlattr *)(__name - NLA_HDRLEN)); \
+} while (0)
+
 #endif /* _AIFAB_COMPAT_H */

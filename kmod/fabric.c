@@ -67,8 +67,10 @@ bool aifab_name_valid(const char *name)
 
 	if (len == 0 || len == AIFAB_NAME_MAX)
 		return false;
+	/* Not isalnum(): the kernel's ctype counts Latin-1 letters too. */
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("_.-", name[i])))
 			return false;
 	return true;
 }

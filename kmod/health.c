@@ -138,24 +138,40 @@ static int aifab_link_config_check(const struct aifab_link_config *cfg,
 	return 0;
 }
 
+/* Store @val in @field; say whether that changed anything. */
+static bool aifab_link_store(u32 *field, u32 val)
+{
+	if (*field == val)
+		return false;
+	WRITE_ONCE(*field, val);
+	return true;
+}
+
 static void aifab_link_apply(struct aifab_fabric *fab, struct aifab_link *link,
 			     const struct aifab_link_config *cfg)
 {
-	if (cfg->set & AIFAB_LINK_SET_ADMIN)
+	bool changed = false;
+
+	if (cfg->set & AIFAB_LINK_SET_ADMIN && link->admin_state != cfg->admin) {
 		link->admin_state = cfg->admin;
+		changed = true;
+	}
 	if (cfg->set & AIFAB_LINK_SET_DROP)
-		WRITE_ONCE(link->drop_pct, cfg->drop_pct);
+		changed |= aifab_link_store(&link->drop_pct, cfg->drop_pct);
 	if (cfg->set & AIFAB_LINK_SET_CORRUPT)
-		WRITE_ONCE(link->corrupt_pct, cfg->corrupt_pct);
+		changed |= aifab_link_store(&link->corrupt_pct, cfg->corrupt_pct);
 	if (cfg->set & AIFAB_LINK_SET_DEGRADE)
-		link->degrade_ppm = cfg->degrade_ppm;
-	if (cfg->set & AIFAB_LINK_SET_FLAP && cfg->flap_ms != link->flap_ms) {
-		link->flap_ms = cfg->flap_ms;
+		changed |= aifab_link_store(&link->degrade_ppm, cfg->degrade_ppm);
+	if (cfg->set & AIFAB_LINK_SET_FLAP &&
+	    aifab_link_store(&link->flap_ms, cfg->flap_ms)) {
 		link->flap_down = false;
 		link->flap_next = jiffies + msecs_to_jiffies(cfg->flap_ms);
 		/* Rearm now, so the first flap comes on time. */
 		mod_delayed_work(system_wq, &fab->health_work, 0);
+		changed = true;
 	}
+	if (!changed)
+		return;
 	fab->generation++;
 	aifab_link_update_state(fab, link);
 }
@@ -185,7 +201,7 @@ int aifab_link_set(struct aifab_fabric *fab, const char *name,
 	if (link)
 		aifab_link_apply(fab, link, cfg);
 	else
-		aifab_err_name(extack, "no such link", name);
+		aifab_err_attr(extack, "no such link", name);
 	mutex_unlock(&fab->lock);
 	return link ? 0 : -ENOENT;
 }

@@ -128,6 +128,10 @@ static const struct nla_policy aifab_nl_route_policy[AIFAB_A_ROUTE_MAX + 1] = {
 	[AIFAB_A_ROUTE_DST] = AIFAB_NL_NAME,
 };
 
+/* Room for any one message: a partition of AIFAB_PARTITION_MAX_DEVS. */
+#define AIFAB_NL_MAX_MSG \
+	(NLMSG_GOODSIZE + AIFAB_PARTITION_MAX_DEVS * nla_total_size(AIFAB_NAME_MAX))
+
 /* Where a fill function writes: a reply, a dump chunk or an event. */
 struct aifab_nl_dest {
 	u32 portid;
@@ -311,16 +315,25 @@ static int aifab_nl_reply(struct genl_info *info, aifab_nl_fill_fn fill,
 	const char *name;
 	int ret;
 
+	size_t size = NLMSG_GOODSIZE;
+
 	if (GENL_REQ_ATTR_CHECK(info, name_attr))
 		return -EINVAL;
 	name = nla_data(info->attrs[name_attr]);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+retry:
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&fab->lock);
 	obj = aifab_table_find(xa, name);
 	ret = obj ? fill(msg, fab, obj, &to) : -ENOENT;
 	mutex_unlock(&fab->lock);
+	/* Only a big partition outgrows a page; the retry fits the largest. */
+	if (ret == -EMSGSIZE && size < AIFAB_NL_MAX_MSG) {
+		nlmsg_free(msg);
+		size = AIFAB_NL_MAX_MSG;
+		goto retry;
+	}
 	if (ret) {
 		if (ret == -ENOENT) {
 			aifab_err_name(info->extack, what, name);
@@ -458,6 +471,13 @@ static int aifab_nl_partition_get_doit(struct sk_buff *skb,
 	return aifab_nl_reply(info, aifab_nl_fill_partition,
 			      &aifab_nl_fabric->partitions,
 			      AIFAB_A_PARTITION_NAME, "no such partition");
+}
+
+/* Dump chunks big enough for the largest partition, whatever the reader. */
+static int aifab_nl_partition_get_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = AIFAB_NL_MAX_MSG;
+	return 0;
 }
 
 static int aifab_nl_partition_get_dumpit(struct sk_buff *skb,
@@ -976,8 +996,14 @@ static const struct genl_ops aifab_nl_ops[] = {
 		     AIFAB_A_LINK_MAX),
 	AIFAB_NL_ADMIN(AIFAB_CMD_LINK_SET, aifab_nl_link_set_doit,
 		       aifab_nl_link_set_policy, AIFAB_A_LINK_MAX),
-	AIFAB_NL_GET(AIFAB_CMD_PARTITION_GET, partition, aifab_nl_part_get_policy,
-		     AIFAB_A_PARTITION_MAX),
+	{
+		.cmd = AIFAB_CMD_PARTITION_GET,
+		.start = aifab_nl_partition_get_start,
+		.doit = aifab_nl_partition_get_doit,
+		.dumpit = aifab_nl_partition_get_dumpit,
+		.policy = aifab_nl_part_get_policy,
+		.maxattr = AIFAB_A_PARTITION_MAX,
+	},
 	AIFAB_NL_ADMIN(AIFAB_CMD_PARTITION_NEW, aifab_nl_partition_new_doit,
 		       aifab_nl_part_new_policy, AIFAB_A_PARTITION_MAX),
 	AIFAB_NL_ADMIN(AIFAB_CMD_PARTITION_DEL, aifab_nl_partition_del_doit,
@@ -1022,14 +1048,14 @@ static struct genl_family aifab_nl_family __ro_after_init = {
 /* Events: sent only when someone listens, so a quiet fabric costs nothing. */
 
 static struct sk_buff *aifab_nl_event_new(struct aifab_fabric *fab, u8 cmd,
-					  gfp_t gfp, void **hdr)
+					  size_t size, gfp_t gfp, void **hdr)
 {
 	struct sk_buff *msg;
 
 	if (READ_ONCE(aifab_nl_fabric) != fab ||
 	    !genl_has_listeners(&aifab_nl_family, &init_net, AIFAB_NLGRP_MONITOR))
 		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	msg = genlmsg_new(size, gfp);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &aifab_nl_family, 0, cmd);
@@ -1057,7 +1083,8 @@ void aifab_event_link_state(struct aifab_fabric *fab,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = aifab_nl_event_new(fab, AIFAB_CMD_LINK_STATE_NTF, GFP_KERNEL, &hdr);
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_LINK_STATE_NTF, NLMSG_GOODSIZE,
+				 GFP_KERNEL, &hdr);
 	if (msg)
 		aifab_nl_event_send(msg, hdr, aifab_nl_put_link(msg, fab, link),
 				    GFP_KERNEL);
@@ -1070,7 +1097,9 @@ void aifab_event_partition(struct aifab_fabric *fab,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = aifab_nl_event_new(fab, AIFAB_CMD_PARTITION_NTF, GFP_KERNEL, &hdr);
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_PARTITION_NTF,
+				 NLMSG_GOODSIZE + part->ndevs *
+				 nla_total_size(AIFAB_NAME_MAX), GFP_KERNEL, &hdr);
 	if (msg)
 		aifab_nl_event_send(msg, hdr,
 				    aifab_nl_put_partition(msg, fab, part) ||
@@ -1086,8 +1115,8 @@ void aifab_event_violation(struct aifab_fabric *fab,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = aifab_nl_event_new(fab, AIFAB_CMD_FENCE_VIOLATION_NTF, GFP_ATOMIC,
-				 &hdr);
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_FENCE_VIOLATION_NTF,
+				 NLMSG_GOODSIZE, GFP_ATOMIC, &hdr);
 	if (!msg)
 		return;
 	aifab_nl_event_send(msg, hdr,

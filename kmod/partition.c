@@ -42,22 +42,22 @@ static int aifab_devs_resolve_free(struct aifab_fabric *fab,
 	const char *dup;
 
 	if (aifab_names_repeat(names, n, &dup)) {
-		aifab_err_name(extack, "device listed twice", dup);
+		aifab_err_attr(extack, "device listed twice", dup);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
 		devs[i] = aifab_device_find(fab, names[i]);
 		if (!devs[i]) {
-			aifab_err_name(extack, "no such device", names[i]);
+			aifab_err_attr(extack, "no such device", names[i]);
 			return -ENOENT;
 		}
 		if (devs[i]->partition_id == joining && joining) {
-			aifab_err_name(extack, "device already in this partition",
+			aifab_err_attr(extack, "device already in this partition",
 				       names[i]);
 			return -EEXIST;
 		}
 		if (devs[i]->partition_id) {
-			aifab_err_name(extack, "device is in another partition",
+			aifab_err_attr(extack, "device is in another partition",
 				       names[i]);
 			return -EBUSY;
 		}
@@ -128,7 +128,7 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 				   AIFAB_OBJ_PARTITION);
 	if (ret) {
 		if (ret == -EEXIST)
-			aifab_err_name(extack, "partition exists", name);
+			aifab_err_attr(extack, "partition exists", name);
 		else if (ret == -ENOSPC)
 			NL_SET_ERR_MSG(extack, "too many partitions");
 		goto out_unlock;
@@ -151,7 +151,7 @@ aifab_partition_find_or_err(struct aifab_fabric *fab, const char *name,
 	struct aifab_partition *part = aifab_partition_find(fab, name);
 
 	if (!part)
-		aifab_err_name(extack, "no such partition", name);
+		aifab_err_attr(extack, "no such partition", name);
 	return part;
 }
 
@@ -219,11 +219,11 @@ static int aifab_devs_resolve_members(struct aifab_fabric *fab,
 	for (i = 0; i < n; i++) {
 		devs[i] = aifab_device_find(fab, names[i]);
 		if (!devs[i]) {
-			aifab_err_name(extack, "no such device", names[i]);
+			aifab_err_attr(extack, "no such device", names[i]);
 			return -ENOENT;
 		}
 		if (devs[i]->partition_id != partition_id) {
-			aifab_err_name(extack, "device is not in this partition",
+			aifab_err_attr(extack, "device is not in this partition",
 				       names[i]);
 			return -ENOENT;
 		}
@@ -245,7 +245,7 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
 	for (i = 0; i < nadd; i++) {
 		for (j = 0; j < ndel; j++) {
 			if (!strcmp(add[i], del[j])) {
-				aifab_err_name(extack, "device both added and removed",
+				aifab_err_attr(extack, "device both added and removed",
 					       add[i]);
 				return -EINVAL;
 			}
@@ -255,7 +255,7 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
 	if (ret)
 		return ret;
 	if (aifab_names_repeat(del, ndel, &dup)) {
-		aifab_err_name(extack, "device listed twice", dup);
+		aifab_err_attr(extack, "device listed twice", dup);
 		return -EINVAL;
 	}
 	return aifab_devs_resolve_members(fab, del, ndel, part->obj.id,

@@ -11,6 +11,11 @@ struct netlink_ext_ack;
 
 /* Bounds the device lists of one request. */
 #define AIFAB_PARTITION_REQ_DEVS	256
+/*
+ * Bounds a partition, so that one netlink message (under 32 KiB, what a
+ * reader is sure to receive whole) lists all its devices.
+ */
+#define AIFAB_PARTITION_MAX_DEVS	512
 
 int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 			const char *tenant, const char * const *devs,
