@@ -39,6 +39,7 @@ void ctl_init(struct ctl *ctl, FILE *out, FILE *err, unsigned int out_flags)
 		.err = err,
 		.out_flags = out_flags,
 		.ops = &ctl_nl_ops,
+		.err_index = -1,
 	};
 }
 
@@ -417,6 +418,32 @@ int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print)
 }
 
 /**
+ * ctl_dump() - Dump every object of a kind, with no output of its own.
+ * @ctl: Context.
+ * @cmd: The GET command.
+ * @cb: Called once per reply.
+ * @data: Passed to @cb.
+ *
+ * For commands that combine several dumps into one result.
+ *
+ * Return: 0 or a negative errno value.
+ */
+int ctl_dump(struct ctl *ctl, uint8_t cmd, aifab_nl_cb_t cb, void *data)
+{
+	struct aifab_nl_req *req;
+	int ret;
+
+	/* Too large for the stack of a small helper. */
+	req = malloc(sizeof(*req));
+	if (!req)
+		return -ENOMEM;
+	aifab_nl_req_init(req, cmd, true);
+	ret = ctl->ops->exec(ctl, req, cb, data);
+	free(req);
+	return ret;
+}
+
+/**
  * ctl_change() - Run a request that changes the fabric and prints nothing.
  * @ctl: Context.
  * @a: The request.
@@ -530,6 +557,46 @@ int ctl_enum_value(const char *const *names, size_t n, const char *s,
 		}
 	}
 	return -EINVAL;
+}
+
+/**
+ * ctl_strscpy() - Copy a string into a buffer, as the kernel's strscpy().
+ * @dst: Buffer.
+ * @src: String.
+ * @size: Size of @dst, at least 1.
+ *
+ * @dst is always terminated, and a string that does not fit is reported
+ * rather than silently cut.
+ *
+ * Return: The length copied, or -E2BIG if @src was cut.
+ */
+int ctl_strscpy(char *dst, const char *src, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		dst[i] = src[i];
+		if (!src[i])
+			return i;
+	}
+	dst[size - 1] = '\0';
+	return -E2BIG;
+}
+
+/**
+ * ctl_copy_name() - Copy an object name out of a reply.
+ * @dst: Buffer of AIFAB_NAME_MAX bytes.
+ * @attr: Validated NUL string attribute.
+ *
+ * For replies whose names outlive the next request.
+ *
+ * Return: 0, or -EBADMSG for a name the UAPI does not allow.
+ */
+int ctl_copy_name(char *dst, const struct nlattr *attr)
+{
+	if (ctl_strscpy(dst, mnl_attr_get_str(attr), AIFAB_NAME_MAX) <= 0)
+		return -EBADMSG;
+	return 0;
 }
 
 /**

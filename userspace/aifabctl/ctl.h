@@ -120,9 +120,12 @@ int ctl_grow(void *arrayp, size_t *cap, size_t n, size_t size);
 int ctl_connect(struct ctl *ctl);
 int ctl_fail(struct ctl *ctl, int err);
 int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print);
+int ctl_dump(struct ctl *ctl, uint8_t cmd, aifab_nl_cb_t cb, void *data);
 int ctl_change(struct ctl *ctl, const struct ctl_args *a);
 
-/* For printers. */
+/* For printers, and for replies kept for later. */
+int ctl_strscpy(char *dst, const char *src, size_t size);
+int ctl_copy_name(char *dst, const struct nlattr *attr);
 const char *ctl_enum_name(const char *const *names, size_t n, uint32_t v);
 int ctl_enum_value(const char *const *names, size_t n, const char *s,
 		   uint32_t *v);

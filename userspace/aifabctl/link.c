@@ -204,7 +204,7 @@ static int link_set_fault_none(struct link_set *ls)
 
 static int link_set_fault_drop(struct link_set *ls)
 {
-	uint32_t v;
+	uint32_t v = 0;
 	int ret = link_set_value(ls, "drop percentage", LINK_PCT_MAX,
 				 LINK_PCT_RULE, &v);
 
@@ -213,7 +213,7 @@ static int link_set_fault_drop(struct link_set *ls)
 
 static int link_set_fault_corrupt(struct link_set *ls)
 {
-	uint32_t v;
+	uint32_t v = 0;
 	int ret = link_set_value(ls, "corrupt percentage", LINK_PCT_MAX,
 				 LINK_PCT_RULE, &v);
 
@@ -226,7 +226,7 @@ static int link_set_fault_flap(struct link_set *ls)
 {
 	static const char rule[] = "0 (off) or 10 to 3600000 milliseconds";
 	const char *word = ls->argc ? ls->argv[0] : NULL;
-	uint32_t v;
+	uint32_t v = 0;
 	int ret = link_set_value(ls, "flap period", LINK_FLAP_MS_MAX, rule,
 				 &v);
 
@@ -288,7 +288,7 @@ static int link_set_fault(struct link_set *ls)
 
 static int link_set_degrade(struct link_set *ls)
 {
-	uint32_t v;
+	uint32_t v = 0;
 	int ret = link_set_value(ls, "degrade threshold", LINK_PPM_MAX,
 				 "an integer from 0 to 1000000 (errors per "
 				 "million packets)", &v);

@@ -922,7 +922,7 @@ static int nl_sndbuf(struct aifab_nl *nl, size_t len)
 {
 	int fd = mnl_socket_get_fd(nl->sock);
 	int want = len + NL_SNDBUF_OVERHEAD;
-	size_t size;
+	size_t size = 0;
 	int ret;
 
 	ret = nl_sndbuf_get(fd, &size);

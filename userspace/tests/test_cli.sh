@@ -52,7 +52,7 @@ skip()
 	echo "ok $n - $1 # SKIP $2"
 }
 
-echo "1..9"
+echo "1..12"
 t "-V prints the version" 0 "aifabctl * (netlink family aifab version 1)" "" -- -V
 t "--help prints the usage on stdout" 0 "Usage: aifabctl *" "" -- --help
 t "no object: usage on stderr" 1 "" "Usage: aifabctl *" --
@@ -61,9 +61,19 @@ t "options end at the object" 1 "" "Usage: aifabctl dev show \[DEV\]" -- dev -j
 t "bad name refused before the kernel" 1 "" \
 	'aifabctl: invalid device name "a b": expected 1-31 characters of [[]a-zA-Z0-9_.-]' \
 	-- -j dev show "a b"
-t "fault injection is not faked" 1 "" \
-	"aifabctl: link fault injection is not supported yet" \
-	-- link set accel0-accel1 fault drop 10
+t "bad fault value refused before the kernel" 1 "" \
+	'aifabctl: invalid drop percentage "150": expected an integer from 0 to 100' \
+	-- link set accel0-accel1 fault drop 150
+printf 'nodes: []\ndevices: []\nlinks:\n- name: l0\n' >"$tmp/bad.yaml"
+t "bad topology file refused without the module" 1 "" \
+	"$tmp/bad.yaml:4: missing key \"kind\" in a link" \
+	-- topology load "$tmp/bad.yaml"
+# Standard input is /dev/null here: an empty file.
+t "topology from standard input" 1 "" \
+	"<stdin>:1: empty file: expected a mapping with keys nodes, devices and links" \
+	-- topology load - </dev/null
+t "--prometheus is an option of stats show" 1 "" "*Usage: aifabctl *" \
+	-- --prometheus stats show
 if [ -e /sys/module/aifab ]; then
 	skip "dev show without the module" "the aifab module is loaded"
 	skip "-j dev show without the module" "the aifab module is loaded"

@@ -159,18 +159,149 @@ static void test_link_set_args(void **state)
 		   "link name", "l/0");
 }
 
-/* Later features are recognised and refused as such, never faked. */
-static void test_link_set_todo(void **state)
+#define PCT_RULE	"an integer from 0 to 100"
+#define FLAP_RULE	"0 (off) or 10 to 3600000 milliseconds"
+#define PPM_RULE	"an integer from 0 to 1000000 (errors per million " \
+			"packets)"
+
+static void test_link_set_fault_args(void **state)
 {
 	(void)state;
 	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "drop",
-			      "5"), -EOPNOTSUPP);
-	assert_string_equal(args.todo, "link fault injection");
-	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "none"),
-			 -EOPNOTSUPP);
+			      "5"), 0);
+	assert_req(AIFAB_CMD_LINK_SET, false, 2);
+	assert_str_attr(0, AIFAB_A_LINK_NAME, "l0");
+	assert_u32_attr(1, AIFAB_A_LINK_DROP_PCT, 5);
+
+	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "corrupt",
+			      "100"), 0);
+	assert_u32_attr(1, AIFAB_A_LINK_CORRUPT_PCT, 100);
+	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "flap",
+			      "10"), 0);
+	assert_u32_attr(1, AIFAB_A_LINK_FLAP_MS, 10);
+	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "flap",
+			      "3600000"), 0);
+	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "flap",
+			      "0"), 0);
+	assert_u32_attr(1, AIFAB_A_LINK_FLAP_MS, 0);
+
+	/* none: every fault off, in one request. */
+	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "fault", "none"), 0);
+	assert_req(AIFAB_CMD_LINK_SET, false, 4);
+	assert_u32_attr(1, AIFAB_A_LINK_DROP_PCT, 0);
+	assert_u32_attr(2, AIFAB_A_LINK_CORRUPT_PCT, 0);
+	assert_u32_attr(3, AIFAB_A_LINK_FLAP_MS, 0);
+
 	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "degrade-threshold",
-			      "100"), -EOPNOTSUPP);
-	assert_string_equal(args.todo, "the link degrade threshold");
+			      "1000000"), 0);
+	assert_req(AIFAB_CMD_LINK_SET, false, 2);
+	assert_u32_attr(1, AIFAB_A_LINK_DEGRADE_PPM, 1000000);
+}
+
+/* Settings combine, in the order given; each at most once. */
+static void test_link_set_combined(void **state)
+{
+	(void)state;
+	assert_int_equal(ARGS(ctl_link_obj, "set", "l0", "state", "down",
+			      "fault", "drop", "5", "fault", "corrupt", "2",
+			      "degrade-threshold", "500", "fault", "flap",
+			      "250"), 0);
+	assert_req(AIFAB_CMD_LINK_SET, false, 6);
+	assert_u32_attr(1, AIFAB_A_LINK_ADMIN_STATE, AIFAB_ADMIN_STATE_DOWN);
+	assert_u32_attr(2, AIFAB_A_LINK_DROP_PCT, 5);
+	assert_u32_attr(3, AIFAB_A_LINK_CORRUPT_PCT, 2);
+	assert_u32_attr(4, AIFAB_A_LINK_DEGRADE_PPM, 500);
+	assert_u32_attr(5, AIFAB_A_LINK_FLAP_MS, 250);
+
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "state", "up", "state",
+			"down"), "setting", "state");
+	assert_string_equal(args.expected, "each setting at most once");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop", "5",
+			"fault", "none"), "setting", "none");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "none", "fault",
+			"flap", "20"), "setting", "flap");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "degrade-threshold", "1",
+			"degrade-threshold", "1"), "setting",
+		   "degrade-threshold");
+}
+
+static void test_link_set_ranges(void **state)
+{
+	(void)state;
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop", "101"),
+		   "drop percentage", "101");
+	assert_string_equal(args.expected, PCT_RULE);
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop", "-1"),
+		   "drop percentage", "-1");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop", "5%"),
+		   "drop percentage", "5%");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop", " 5"),
+		   "drop percentage", " 5");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop", ""),
+		   "drop percentage", "");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "drop",
+			"99999999999999999999999"), "drop percentage",
+		   "99999999999999999999999");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "corrupt", "0x10"),
+		   "corrupt percentage", "0x10");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "flap", "9"),
+		   "flap period", "9");
+	assert_string_equal(args.expected, FLAP_RULE);
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "flap", "3600001"),
+		   "flap period", "3600001");
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "degrade-threshold",
+			"1000001"), "degrade threshold", "1000001");
+	assert_string_equal(args.expected, PPM_RULE);
+	assert_bad(ARGS(ctl_link_obj, "set", "l0", "fault", "delay", "5"),
+		   "fault", "delay");
+	assert_string_equal(args.expected,
+			    "drop PCT, corrupt PCT, flap MS or none");
+
+	assert_usage(ARGS(ctl_link_obj, "set", "l0", "fault"));
+	assert_usage(ARGS(ctl_link_obj, "set", "l0", "fault", "drop"));
+	assert_usage(ARGS(ctl_link_obj, "set", "l0", "degrade-threshold"));
+	assert_usage(ARGS(ctl_link_obj, "set", "l0", "fault", "none", "5"));
+}
+
+static void test_stats_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ARGS(ctl_stats_obj, "show", NULL), 0);
+	assert_req(AIFAB_CMD_STATS_GET, true, 0);
+	assert_false(args.prometheus);
+
+	assert_int_equal(ARGS(ctl_stats_obj, "show", "accel0"), 0);
+	assert_req(AIFAB_CMD_STATS_GET, false, 1);
+	assert_str_attr(0, AIFAB_A_STATS_DEV, "accel0");
+
+	assert_int_equal(ARGS(ctl_stats_obj, "show", "--prometheus"), 0);
+	assert_req(AIFAB_CMD_STATS_GET, true, 0);
+	assert_true(args.prometheus);
+	assert_int_equal(ARGS(ctl_stats_obj, "show", "--prometheus", "l0"), 0);
+	assert_true(args.prometheus);
+	assert_str_attr(0, AIFAB_A_STATS_DEV, "l0");
+	assert_int_equal(ARGS(ctl_stats_obj, "show", "l0", "--prometheus"), 0);
+	assert_true(args.prometheus);
+	assert_req(AIFAB_CMD_STATS_GET, false, 1);
+
+	assert_usage(ARGS(ctl_stats_obj, "show", "a", "b"));
+	assert_bad(ARGS(ctl_stats_obj, "show", "a b"), "device or link name",
+		   "a b");
+	assert_usage(ARGS(ctl_stats_obj, "show", "--prometheus",
+			  "--prometheus"));
+}
+
+static void test_topology_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ARGS(ctl_topology_obj, "show", NULL), 0);
+	assert_usage(ARGS(ctl_topology_obj, "show", "x"));
+	assert_int_equal(ARGS(ctl_topology_obj, "load", "-"), 0);
+	assert_string_equal(args.file, "-");
+	assert_int_equal(ARGS(ctl_topology_obj, "load", "t.yaml"), 0);
+	assert_string_equal(args.file, "t.yaml");
+	assert_usage(ARGS(ctl_topology_obj, "load", NULL));
+	assert_usage(ARGS(ctl_topology_obj, "load", "a", "b"));
 }
 
 static void test_partition_add_args(void **state)
@@ -320,7 +451,8 @@ static int teardown(void **state)
 #define USAGE_TOP \
 	"Usage: aifabctl [ -j | --json ] [ -p | --pretty ] OBJECT COMMAND [ARGS]\n" \
 	"       aifabctl { -h | --help | -V | --version }\n" \
-	"where  OBJECT := { dev | link | partition | fence | route | monitor }\n"
+	"where  OBJECT := { dev | link | partition | fence | route | monitor |\n" \
+	"                   stats | topology }\n"
 
 static void test_cli_usage(void **state)
 {
@@ -338,7 +470,19 @@ static void test_cli_usage(void **state)
 
 	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0", "state"), 1);
 	assert_string_equal(fk->err, "Usage: aifabctl link { show [LINK] | "
-			    "set LINK state { up | down } }\n");
+			    "set LINK SETTING... }\n"
+			    "where  SETTING := { state { up | down } | "
+			    "degrade-threshold PPM |\n"
+			    "                    fault { drop PCT | corrupt PCT "
+			    "| flap MS | none } }\n");
+
+	assert_int_equal(FAKE_RUN(fk, 0, "stats", "show", "a", "b"), 1);
+	assert_string_equal(fk->err, "Usage: aifabctl stats show "
+			    "[--prometheus] [DEV | LINK]\n");
+
+	assert_int_equal(FAKE_RUN(fk, 0, "topology", "save"), 1);
+	assert_string_equal(fk->err, "Usage: aifabctl topology { show | "
+			    "load FILE }\n");
 
 	assert_int_equal(FAKE_RUN(fk, 0, "partition", "add", "p1"), 1);
 	assert_string_equal(fk->err,
@@ -384,32 +528,48 @@ static void test_cli_bad_values(void **state)
 			 1);
 	assert_string_equal(fk->err, "aifabctl: invalid state \"on\": "
 			    "expected up or down\n");
+
+	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0", "fault", "drop",
+				  "150"), 1);
+	assert_string_equal(fk->err, "aifabctl: invalid drop percentage "
+			    "\"150\": expected " PCT_RULE "\n");
+	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0", "fault", "flap",
+				  "5"), 1);
+	assert_string_equal(fk->err, "aifabctl: invalid flap period \"5\": "
+			    "expected " FLAP_RULE "\n");
+	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0",
+				  "degrade-threshold", "-3"), 1);
+	assert_string_equal(fk->err, "aifabctl: invalid degrade threshold "
+			    "\"-3\": expected " PPM_RULE "\n");
+	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0", "state", "up",
+				  "state", "up"), 1);
+	assert_string_equal(fk->err, "aifabctl: invalid setting \"state\": "
+			    "expected each setting at most once\n");
 	assert_int_equal(fk->connects, 0);
+	assert_string_equal(fk->out, "");
 }
 
-static void test_cli_todo(void **state)
+/* Fault injection goes to the kernel as typed, and succeeds silently. */
+static void test_cli_link_set(void **state)
 {
 	struct fake *fk = *state;
 
-	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0", "fault", "drop",
-				  "10"), 1);
-	assert_string_equal(fk->err, "aifabctl: link fault injection is not "
-			    "supported yet\n");
-	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "l0",
-				  "degrade-threshold", "50"), 1);
-	assert_string_equal(fk->err, "aifabctl: the link degrade threshold is "
-			    "not supported yet\n");
-	assert_int_equal(FAKE_RUN(fk, 0, "stats", "show"), 1);
-	assert_string_equal(fk->err, "aifabctl: stats show is not supported "
-			    "yet\n");
-	assert_int_equal(FAKE_RUN(fk, 0, "topology", "load", "f.yaml"), 1);
-	assert_string_equal(fk->err, "aifabctl: topology load is not "
-			    "supported yet\n");
-	assert_int_equal(FAKE_RUN(fk, 0, "topology", "show"), 1);
-	assert_string_equal(fk->err, "aifabctl: topology show is not "
-			    "supported yet\n");
-	assert_int_equal(fk->connects, 0);
+	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "accel0-accel1",
+				  "state", "down", "fault", "drop", "5"), 0);
 	assert_string_equal(fk->out, "");
+	assert_string_equal(fk->err, "");
+	assert_int_equal(fk->req.cmd, AIFAB_CMD_LINK_SET);
+	assert_false(fk->req.dump);
+	assert_int_equal(fk->req.nattrs, 3);
+	assert_int_equal(fk->req.attrs[2].type, AIFAB_A_LINK_DROP_PCT);
+	assert_int_equal(fk->req.attrs[2].u32, 5);
+
+	fk->exec_err = -EOPNOTSUPP;
+	fk->errmsg = "net links cannot flap";
+	assert_int_equal(FAKE_RUN(fk, 0, "link", "set", "efa0-efa1", "fault",
+				  "flap", "100"), 1);
+	assert_string_equal(fk->err, "aifabctl: link set: net links cannot "
+			    "flap\n");
 }
 
 static void test_cli_not_loaded(void **state)
@@ -482,7 +642,11 @@ int main(void)
 		cmocka_unit_test(test_dev_args),
 		cmocka_unit_test(test_link_show_args),
 		cmocka_unit_test(test_link_set_args),
-		cmocka_unit_test(test_link_set_todo),
+		cmocka_unit_test(test_link_set_fault_args),
+		cmocka_unit_test(test_link_set_combined),
+		cmocka_unit_test(test_link_set_ranges),
+		cmocka_unit_test(test_stats_args),
+		cmocka_unit_test(test_topology_args),
 		cmocka_unit_test(test_partition_add_args),
 		cmocka_unit_test(test_partition_add_many),
 		cmocka_unit_test(test_partition_set_args),
@@ -495,7 +659,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cli_bad_values, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_cli_todo, setup,
+		cmocka_unit_test_setup_teardown(test_cli_link_set, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cli_not_loaded, setup,
 						teardown),

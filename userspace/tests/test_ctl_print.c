@@ -231,10 +231,15 @@ static void test_dev_malformed(void **state)
 	assert_malformed(fk, MALFORMED("dev show"), argv);
 }
 
-/* A link "A-B" between devices A and B, as LINK_GET and events carry it. */
-static struct nlmsghdr *put_link(struct fake *fk, uint8_t cmd,
-				 const char *a, const char *b, uint32_t kind,
-				 uint32_t state, uint32_t admin)
+/*
+ * A link "A-B" between devices A and B, as LINK_GET and events carry it,
+ * with its fault injection settings if @faults is not NULL: drop, corrupt,
+ * flap, degrade threshold.
+ */
+static struct nlmsghdr *put_link_faults(struct fake *fk, uint8_t cmd,
+					const char *a, const char *b,
+					uint32_t kind, uint32_t state,
+					uint32_t admin, const uint32_t *faults)
 {
 	struct nlmsghdr *nlh = fake_msg(fk, cmd);
 	char *name;
@@ -249,16 +254,34 @@ static struct nlmsghdr *put_link(struct fake *fk, uint8_t cmd,
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_STATE, state);
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_ADMIN_STATE, admin);
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_SPEED_MBPS, 400000);
+	if (faults) {
+		mnl_attr_put_u32(nlh, AIFAB_A_LINK_DROP_PCT, faults[0]);
+		mnl_attr_put_u32(nlh, AIFAB_A_LINK_CORRUPT_PCT, faults[1]);
+		mnl_attr_put_u32(nlh, AIFAB_A_LINK_FLAP_MS, faults[2]);
+		mnl_attr_put_u32(nlh, AIFAB_A_LINK_DEGRADE_PPM, faults[3]);
+	}
 	return nlh;
+}
+
+/* What the module sends: the fault settings, all off. */
+static const uint32_t no_faults[4] = { 0, 0, 0, 0 };
+
+static struct nlmsghdr *put_link(struct fake *fk, uint8_t cmd,
+				 const char *a, const char *b, uint32_t kind,
+				 uint32_t state, uint32_t admin)
+{
+	return put_link_faults(fk, cmd, a, b, kind, state, admin, no_faults);
 }
 
 static void test_link_show(void **state)
 {
+	static const uint32_t faults[4] = { 5, 2, 250, 1000000 };
 	struct fake *fk = *state;
 
-	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "accel0", "accel1",
-			      AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_UP,
-			      AIFAB_ADMIN_STATE_UP));
+	fake_end(fk, put_link_faults(fk, AIFAB_CMD_LINK_GET, "accel0",
+				     "accel1", AIFAB_LINK_KIND_ACCEL,
+				     AIFAB_LINK_STATE_UP, AIFAB_ADMIN_STATE_UP,
+				     faults));
 	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "efa0", "accel0",
 			      AIFAB_LINK_KIND_AFFINITY,
 			      AIFAB_LINK_STATE_DEGRADED, AIFAB_ADMIN_STATE_UP));
@@ -267,21 +290,50 @@ static void test_link_show(void **state)
 			      AIFAB_ADMIN_STATE_DOWN));
 	assert_int_equal(FAKE_RUN(fk, TEXT, "link", "show"), 0);
 	assert_output(fk,
-		"accel0-accel1: accel0 <-> accel1 kind accel state up admin up speed 400000Mbps\n"
-		"efa0-accel0: efa0 <-> accel0 kind affinity state degraded admin up speed 400000Mbps\n"
-		"efa0-efa1: efa0 <-> efa1 kind net state down admin down speed 400000Mbps\n");
+		"accel0-accel1: accel0 <-> accel1 kind accel state up admin up speed 400000Mbps"
+		" drop 5% corrupt 2% flap 250ms degrade-threshold 1000000ppm\n"
+		"efa0-accel0: efa0 <-> accel0 kind affinity state degraded admin up speed 400000Mbps"
+		" drop 0% corrupt 0% flap 0ms degrade-threshold 0ppm\n"
+		"efa0-efa1: efa0 <-> efa1 kind net state down admin down speed 400000Mbps"
+		" drop 0% corrupt 0% flap 0ms degrade-threshold 0ppm\n");
 
 	assert_int_equal(FAKE_RUN(fk, JSON, "link", "show"), 0);
 	assert_output(fk,
 		"[{\"id\":3,\"name\":\"accel0-accel1\",\"a\":\"accel0\","
 		"\"b\":\"accel1\",\"kind\":\"accel\",\"state\":\"up\","
-		"\"admin_state\":\"up\",\"speed_mbps\":400000},"
+		"\"admin_state\":\"up\",\"speed_mbps\":400000,"
+		"\"drop_pct\":5,\"corrupt_pct\":2,\"flap_ms\":250,"
+		"\"degrade_ppm\":1000000},"
 		"{\"id\":3,\"name\":\"efa0-accel0\",\"a\":\"efa0\","
 		"\"b\":\"accel0\",\"kind\":\"affinity\",\"state\":\"degraded\","
-		"\"admin_state\":\"up\",\"speed_mbps\":400000},"
+		"\"admin_state\":\"up\",\"speed_mbps\":400000,"
+		"\"drop_pct\":0,\"corrupt_pct\":0,\"flap_ms\":0,"
+		"\"degrade_ppm\":0},"
 		"{\"id\":3,\"name\":\"efa0-efa1\",\"a\":\"efa0\","
 		"\"b\":\"efa1\",\"kind\":\"net\",\"state\":\"down\","
-		"\"admin_state\":\"down\",\"speed_mbps\":400000}]\n");
+		"\"admin_state\":\"down\",\"speed_mbps\":400000,"
+		"\"drop_pct\":0,\"corrupt_pct\":0,\"flap_ms\":0,"
+		"\"degrade_ppm\":0}]\n");
+}
+
+/* An older module sends no fault settings: text leaves them out. */
+static void test_link_show_old_module(void **state)
+{
+	struct fake *fk = *state;
+
+	fake_end(fk, put_link_faults(fk, AIFAB_CMD_LINK_GET, "efa0", "efa1",
+				     AIFAB_LINK_KIND_NET, AIFAB_LINK_STATE_UP,
+				     AIFAB_ADMIN_STATE_UP, NULL));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "link", "show"), 0);
+	assert_output(fk, "efa0-efa1: efa0 <-> efa1 kind net state up admin up "
+			  "speed 400000Mbps\n");
+	assert_int_equal(FAKE_RUN(fk, JSON, "link", "show"), 0);
+	assert_output(fk,
+		"[{\"id\":3,\"name\":\"efa0-efa1\",\"a\":\"efa0\","
+		"\"b\":\"efa1\",\"kind\":\"net\",\"state\":\"up\","
+		"\"admin_state\":\"up\",\"speed_mbps\":400000,"
+		"\"drop_pct\":null,\"corrupt_pct\":null,\"flap_ms\":null,"
+		"\"degrade_ppm\":null}]\n");
 }
 
 static void test_link_malformed(void **state)
@@ -299,6 +351,15 @@ static void test_link_malformed(void **state)
 	mnl_attr_put_strz(nlh, AIFAB_A_LINK_B, "l1");
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_ADMIN_STATE, AIFAB_ADMIN_STATE_UP);
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_SPEED_MBPS, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("link show"), argv);
+
+	/* A fault setting as a u8. */
+	fk->len = 0;
+	nlh = put_link(fk, AIFAB_CMD_LINK_GET, "l0", "l1",
+		       AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_UP,
+		       AIFAB_ADMIN_STATE_UP);
+	mnl_attr_put_u8(nlh, AIFAB_A_LINK_FLAP_MS, 1);
 	fake_end(fk, nlh);
 	assert_malformed(fk, MALFORMED("link show"), argv);
 
@@ -567,7 +628,8 @@ static void test_monitor_link(void **state)
 	assert_int_equal(m.ret, 0);
 	assert_string_equal(m.buf, "[link-state] accel0-accel1: accel0 <-> "
 			    "accel1 kind accel state down admin down "
-			    "speed 400000Mbps\n");
+			    "speed 400000Mbps drop 0% corrupt 0% flap 0ms "
+			    "degrade-threshold 0ppm\n");
 
 	/* -p is ignored: one event, one line. */
 	mon_print(&m, nlh, PRETTY);
@@ -576,7 +638,8 @@ static void test_monitor_link(void **state)
 		"{\"event\":\"link-state\",\"id\":3,\"name\":\"accel0-accel1\","
 		"\"a\":\"accel0\",\"b\":\"accel1\",\"kind\":\"accel\","
 		"\"state\":\"down\",\"admin_state\":\"down\","
-		"\"speed_mbps\":400000}\n");
+		"\"speed_mbps\":400000,\"drop_pct\":0,\"corrupt_pct\":0,"
+		"\"flap_ms\":0,\"degrade_ppm\":0}\n");
 
 	/* An event may carry only the name and the new state. */
 	nlh = fake_msg(fk, AIFAB_CMD_LINK_STATE_NTF);
@@ -588,7 +651,8 @@ static void test_monitor_link(void **state)
 	assert_string_equal(m.buf,
 		"{\"event\":\"link-state\",\"id\":null,\"name\":\"efa0-efa1\","
 		"\"a\":null,\"b\":null,\"kind\":null,\"state\":\"degraded\","
-		"\"admin_state\":null,\"speed_mbps\":null}\n");
+		"\"admin_state\":null,\"speed_mbps\":null,\"drop_pct\":null,"
+		"\"corrupt_pct\":null,\"flap_ms\":null,\"degrade_ppm\":null}\n");
 	free(m.buf);
 }
 
@@ -702,6 +766,333 @@ static void test_monitor_malformed(void **state)
 	free(m.buf);
 }
 
+/* Counters of one device or link, as STATS_GET fills them. */
+static struct nlmsghdr *put_stats(struct fake *fk, uint16_t type,
+				  const char *name, const char *const *ctrs,
+				  const uint64_t *values)
+{
+	struct nlmsghdr *nlh = fake_msg(fk, AIFAB_CMD_STATS_GET);
+
+	mnl_attr_put_strz(nlh, type, name);
+	for (; *ctrs; ctrs++, values++) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh,
+							  AIFAB_A_STATS_COUNTER);
+
+		mnl_attr_put_strz(nlh, AIFAB_A_COUNTER_NAME, *ctrs);
+		/* Where nla_put_u64_64bit() would align the value. */
+		if (mnl_nlmsg_get_payload_len(nlh) % 8 == 0)
+			mnl_attr_put(nlh, AIFAB_A_COUNTER_PAD, 0, NULL);
+		mnl_attr_put_u64(nlh, AIFAB_A_COUNTER_VALUE, *values);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	return nlh;
+}
+
+static const char *const dev_ctrs[] = {
+	"tx_packets", "tx_bytes", "rx_packets", "rx_bytes", NULL
+};
+
+static const char *const link_ctrs[] = {
+	"tx_packets", "tx_bytes", "dropped", NULL
+};
+
+static void queue_dev_stats(struct fake *fk)
+{
+	static const uint64_t accel0[] = { 10, 4096, 9, 1 };
+	static const uint64_t efa0[] = { 0, 0, 0, UINT64_MAX };
+
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV, "accel0", dev_ctrs,
+			       accel0));
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV, "efa0", dev_ctrs,
+			       efa0));
+}
+
+static void queue_link_stats(struct fake *fk)
+{
+	static const uint64_t l01[] = { 3, 12, 1 };
+
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_LINK, "accel0-accel1",
+			       link_ctrs, l01));
+}
+
+static void test_stats_show(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_dev_stats(fk);
+	queue_link_stats(fk);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show"), 0);
+	assert_output(fk,
+		"accel0: tx_packets 10 tx_bytes 4096 rx_packets 9 rx_bytes 1\n"
+		"efa0: tx_packets 0 tx_bytes 0 rx_packets 0 "
+		"rx_bytes 18446744073709551615\n"
+		"accel0-accel1: tx_packets 3 tx_bytes 12 dropped 1\n");
+	assert_int_equal(fk->execs, 1);
+	assert_true(fk->req.dump);
+	assert_int_equal(fk->req.cmd, AIFAB_CMD_STATS_GET);
+
+	assert_int_equal(FAKE_RUN(fk, JSON, "stats", "show"), 0);
+	assert_output(fk,
+		"[{\"dev\":\"accel0\",\"link\":null,\"counters\":"
+		"{\"tx_packets\":10,\"tx_bytes\":4096,\"rx_packets\":9,"
+		"\"rx_bytes\":1}},"
+		"{\"dev\":\"efa0\",\"link\":null,\"counters\":"
+		"{\"tx_packets\":0,\"tx_bytes\":0,\"rx_packets\":0,"
+		"\"rx_bytes\":18446744073709551615}},"
+		"{\"dev\":null,\"link\":\"accel0-accel1\",\"counters\":"
+		"{\"tx_packets\":3,\"tx_bytes\":12,\"dropped\":1}}]\n");
+
+	fk->len = 0;
+	assert_int_equal(FAKE_RUN(fk, JSON, "stats", "show"), 0);
+	assert_output(fk, "[]\n");
+}
+
+/* A name is tried as a device first. */
+static void test_stats_show_dev(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_dev_stats(fk);
+	fk->len = MNL_ALIGN(((struct nlmsghdr *)fk->replies)->nlmsg_len);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "accel0"), 0);
+	assert_output(fk, "accel0: tx_packets 10 tx_bytes 4096 rx_packets 9 "
+			  "rx_bytes 1\n");
+	assert_int_equal(fk->execs, 1);
+	assert_false(fk->req.dump);
+	assert_int_equal(fk->req.nattrs, 1);
+	assert_int_equal(fk->req.attrs[0].type, AIFAB_A_STATS_DEV);
+	assert_string_equal(fk->req.attrs[0].str, "accel0");
+}
+
+/* ...and as a link when the kernel knows no such device. */
+static void test_stats_show_link(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_link_stats(fk);
+	fk->exec_errs[0] = -ENOENT;
+	fk->errmsg = "no such device";
+	assert_int_equal(FAKE_RUN(fk, JSON, "stats", "show", "accel0-accel1"),
+			 0);
+	assert_output(fk, "[{\"dev\":null,\"link\":\"accel0-accel1\","
+			  "\"counters\":{\"tx_packets\":3,\"tx_bytes\":12,"
+			  "\"dropped\":1}}]\n");
+	assert_int_equal(fk->execs, 2);
+	assert_int_equal(fk->reqs[0].attrs[0].type, AIFAB_A_STATS_DEV);
+	assert_int_equal(fk->reqs[1].cmd, AIFAB_CMD_STATS_GET);
+	assert_false(fk->reqs[1].dump);
+	assert_int_equal(fk->reqs[1].nattrs, 1);
+	assert_int_equal(fk->reqs[1].attrs[0].type, AIFAB_A_STATS_LINK);
+	assert_string_equal(fk->reqs[1].attrs[0].str, "accel0-accel1");
+}
+
+static void test_stats_show_errors(void **state)
+{
+	struct fake *fk = *state;
+
+	/* Neither a device nor a link. */
+	fk->exec_err = -ENOENT;
+	fk->errmsg = "no such link";
+	assert_int_equal(FAKE_RUN(fk, JSON, "stats", "show", "accel9"), 1);
+	assert_string_equal(fk->out, "");
+	assert_string_equal(fk->err, "aifabctl: stats show: no such device or "
+			    "link (at \"accel9\")\n");
+	assert_int_equal(fk->execs, 2);
+
+	/* Any other error is not a reason to try a link. */
+	fk->exec_err = -EPERM;
+	fk->errmsg = NULL;
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "accel0"), 1);
+	assert_string_equal(fk->err, "aifabctl: stats show: Operation not "
+			    "permitted\n");
+	assert_int_equal(fk->execs, 1);
+
+	/* A dump is not retried either. */
+	fk->exec_err = -ENOENT;
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show"), 1);
+	assert_int_equal(fk->execs, 1);
+
+	fk->exec_err = 0;
+	assert_int_equal(FAKE_RUN(fk, JSON, "stats", "show", "--prometheus"),
+			 1);
+	assert_string_equal(fk->err, "aifabctl: stats show: --prometheus and "
+			    "-j exclude each other\n");
+	assert_int_equal(fk->execs, 0);
+}
+
+#define PROM_HELP(kind, what, ctr) \
+	"# HELP aifab_" kind "_" ctr " The aifab " what " counter " ctr ".\n" \
+	"# TYPE aifab_" kind "_" ctr " counter\n"
+#define L01	"link=\"accel0-accel1\",a=\"accel0\",b=\"accel1\""
+
+static void test_stats_prometheus(void **state)
+{
+	struct fake *fk = *state;
+
+	queue_dev_stats(fk);
+	queue_link_stats(fk);
+	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "efa0", "efa1",
+			      AIFAB_LINK_KIND_NET, AIFAB_LINK_STATE_UP,
+			      AIFAB_ADMIN_STATE_UP));
+	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "accel0", "accel1",
+			      AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_UP,
+			      AIFAB_ADMIN_STATE_UP));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "--prometheus"),
+			 0);
+	assert_output(fk,
+		PROM_HELP("dev", "device", "tx_packets")
+		"aifab_dev_tx_packets{dev=\"accel0\"} 10\n"
+		"aifab_dev_tx_packets{dev=\"efa0\"} 0\n"
+		PROM_HELP("dev", "device", "tx_bytes")
+		"aifab_dev_tx_bytes{dev=\"accel0\"} 4096\n"
+		"aifab_dev_tx_bytes{dev=\"efa0\"} 0\n"
+		PROM_HELP("dev", "device", "rx_packets")
+		"aifab_dev_rx_packets{dev=\"accel0\"} 9\n"
+		"aifab_dev_rx_packets{dev=\"efa0\"} 0\n"
+		PROM_HELP("dev", "device", "rx_bytes")
+		"aifab_dev_rx_bytes{dev=\"accel0\"} 1\n"
+		"aifab_dev_rx_bytes{dev=\"efa0\"} 18446744073709551615\n"
+		PROM_HELP("link", "link", "tx_packets")
+		"aifab_link_tx_packets{" L01 "} 3\n"
+		PROM_HELP("link", "link", "tx_bytes")
+		"aifab_link_tx_bytes{" L01 "} 12\n"
+		PROM_HELP("link", "link", "dropped")
+		"aifab_link_dropped{" L01 "} 1\n");
+	assert_int_equal(fk->execs, 2);
+	assert_int_equal(fk->reqs[1].cmd, AIFAB_CMD_LINK_GET);
+	assert_true(fk->reqs[1].dump);
+
+	/* A device alone needs no link dump. */
+	fk->len = MNL_ALIGN(((struct nlmsghdr *)fk->replies)->nlmsg_len);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "accel0",
+				  "--prometheus"), 0);
+	assert_int_equal(fk->execs, 1);
+	assert_output(fk,
+		PROM_HELP("dev", "device", "tx_packets")
+		"aifab_dev_tx_packets{dev=\"accel0\"} 10\n"
+		PROM_HELP("dev", "device", "tx_bytes")
+		"aifab_dev_tx_bytes{dev=\"accel0\"} 4096\n"
+		PROM_HELP("dev", "device", "rx_packets")
+		"aifab_dev_rx_packets{dev=\"accel0\"} 9\n"
+		PROM_HELP("dev", "device", "rx_bytes")
+		"aifab_dev_rx_bytes{dev=\"accel0\"} 1\n");
+}
+
+/*
+ * Metric names keep only [a-zA-Z0-9_]; HELP text is escaped; samples of a
+ * metric stay together even when objects have different counters; a link
+ * gone from the link dump gets empty ends.
+ */
+static void test_stats_prometheus_names(void **state)
+{
+	static const char *const ctrs1[] = { "rx-crc.errors", "a\\b", NULL };
+	static const char *const ctrs2[] = { "new", "rx-crc.errors", NULL };
+	static const uint64_t v1[] = { 1, 2 };
+	static const uint64_t v2[] = { 3, 4 };
+	struct fake *fk = *state;
+
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV, "accel0", ctrs1, v1));
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV, "accel1", ctrs2, v2));
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_LINK, "gone", ctrs2, v2));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "--prometheus"),
+			 0);
+	assert_output(fk,
+		"# HELP aifab_dev_rx_crc_errors The aifab device counter "
+		"rx-crc.errors.\n"
+		"# TYPE aifab_dev_rx_crc_errors counter\n"
+		"aifab_dev_rx_crc_errors{dev=\"accel0\"} 1\n"
+		"aifab_dev_rx_crc_errors{dev=\"accel1\"} 4\n"
+		"# HELP aifab_dev_a_b The aifab device counter a\\\\b.\n"
+		"# TYPE aifab_dev_a_b counter\n"
+		"aifab_dev_a_b{dev=\"accel0\"} 2\n"
+		PROM_HELP("dev", "device", "new")
+		"aifab_dev_new{dev=\"accel1\"} 3\n"
+		PROM_HELP("link", "link", "new")
+		"aifab_link_new{link=\"gone\",a=\"\",b=\"\"} 3\n"
+		"# HELP aifab_link_rx_crc_errors The aifab link counter "
+		"rx-crc.errors.\n"
+		"# TYPE aifab_link_rx_crc_errors counter\n"
+		"aifab_link_rx_crc_errors{link=\"gone\",a=\"\",b=\"\"} 4\n");
+}
+
+static void test_stats_malformed(void **state)
+{
+	static const char *const dup[] = { "tx", "rx", "tx", NULL };
+	static const char *const empty[] = { "", NULL };
+	static const uint64_t v[] = { 1, 2, 3, 4 };
+	const char *argv[] = { "stats", "show", NULL };
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	/* Both a device and a link. */
+	nlh = put_stats(fk, AIFAB_A_STATS_DEV, "accel0", dev_ctrs, v);
+	mnl_attr_put_strz(nlh, AIFAB_A_STATS_LINK, "l0");
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+
+	/* Neither. */
+	fk->len = 0;
+	fake_end(fk, fake_msg(fk, AIFAB_CMD_STATS_GET));
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+
+	/* A counter without its value, after a good device. */
+	fk->len = 0;
+	queue_dev_stats(fk);
+	nlh = put_stats(fk, AIFAB_A_STATS_DEV, "efa1", dev_ctrs, v);
+	nest = mnl_attr_nest_start(nlh, AIFAB_A_STATS_COUNTER);
+	mnl_attr_put_strz(nlh, AIFAB_A_COUNTER_NAME, "rx_errors");
+	mnl_attr_nest_end(nlh, nest);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+	/* Nothing was printed, not even the good devices. */
+	assert_string_equal(fk->out, "");
+
+	/* A value as a u32. */
+	fk->len = 0;
+	nlh = put_stats(fk, AIFAB_A_STATS_LINK, "l0", link_ctrs, v);
+	nest = mnl_attr_nest_start(nlh, AIFAB_A_STATS_COUNTER);
+	mnl_attr_put_strz(nlh, AIFAB_A_COUNTER_NAME, "rx_errors");
+	mnl_attr_put_u32(nlh, AIFAB_A_COUNTER_VALUE, 1);
+	mnl_attr_nest_end(nlh, nest);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+
+	/* A counter that is not a nest. */
+	fk->len = 0;
+	nlh = put_stats(fk, AIFAB_A_STATS_LINK, "l0", link_ctrs, v);
+	mnl_attr_put_u64(nlh, AIFAB_A_STATS_COUNTER, 1);
+	fake_end(fk, nlh);
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+
+	/* The same counter twice, or one without a name. */
+	fk->len = 0;
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV, "accel0", dup, v));
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+	fk->len = 0;
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV, "accel0", empty, v));
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+
+	/* A name longer than the UAPI allows. */
+	fk->len = 0;
+	fake_end(fk, put_stats(fk, AIFAB_A_STATS_DEV,
+			       "a0123456789012345678901234567890", dev_ctrs,
+			       v));
+	assert_malformed(fk, MALFORMED("stats show"), argv);
+
+	/* A malformed link in the dump Prometheus labels come from. */
+	fk->len = 0;
+	queue_link_stats(fk);
+	nlh = fake_msg(fk, AIFAB_CMD_LINK_GET);
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_NAME, "accel0-accel1");
+	mnl_attr_put_strz(nlh, AIFAB_A_LINK_A, "accel0");
+	fake_end(fk, nlh);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "--prometheus"),
+			 1);
+	assert_string_equal(fk->out, "");
+	assert_string_equal(fk->err, MALFORMED("stats show"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +1110,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_link_show, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_link_show_old_module,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_malformed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_partition_show, setup,
@@ -740,6 +1133,20 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_monitor_partition, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_malformed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_show, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_show_dev, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_show_link, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_show_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_prometheus, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_prometheus_names,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_malformed, setup,
 						teardown),
 	};
 

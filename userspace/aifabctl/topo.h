@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The model behind "aifabctl topology": every node, device and link of a
+ * fabric. It is read from a topology file (topo_parse.c) or from the
+ * kernel's dumps (topology.c), written as YAML (topo_emit.c), and checked
+ * and turned into one TOPOLOGY_SET request (topo.c).
+ *
+ * The file format, which "topology show" prints and "topology load" reads:
+ *
+ *   nodes:
+ *   - name: node0
+ *     local: true
+ *   devices:
+ *   - name: accel0
+ *     type: accel               # or efa
+ *     node: node0
+ *     mem_bytes: 1073741824     # accelerators only
+ *   links:
+ *   - name: accel0-accel1
+ *     kind: accel               # or affinity, net
+ *     a: accel0
+ *     b: accel1
+ *     speed_mbps: 400000
+ *
+ * Every key shown is required, and no other is allowed.
+ */
+#ifndef AIFABCTL_TOPO_H
+#define AIFABCTL_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/aifab.h>
+
+#include "nl.h"
+
+/* Lines are the file's, from 1, for messages; 0 when not from a file. */
+struct topo_node {
+	char name[AIFAB_NAME_MAX];
+	bool local;
+	unsigned int line;		/* where the node starts */
+};
+
+struct topo_dev {
+	char name[AIFAB_NAME_MAX];
+	char node[AIFAB_NAME_MAX];
+	uint32_t type;			/* &enum aifab_dev_type */
+	uint64_t mem_bytes;		/* 0 unless an accelerator */
+	unsigned int line;
+	unsigned int node_line;
+	unsigned int mem_line;		/* 0 when the key is absent */
+};
+
+struct topo_link {
+	char name[AIFAB_NAME_MAX];
+	char a[AIFAB_NAME_MAX];
+	char b[AIFAB_NAME_MAX];
+	uint32_t kind;			/* &enum aifab_link_kind */
+	uint32_t speed_mbps;
+	unsigned int line;
+	unsigned int a_line;
+	unsigned int b_line;
+};
+
+struct topo {
+	struct topo_node *nodes;
+	struct topo_dev *devs;
+	struct topo_link *links;
+	size_t nnodes;
+	size_t ndevs;
+	size_t nlinks;
+	size_t cap_nodes;
+	size_t cap_devs;
+	size_t cap_links;
+};
+
+/* Why a topology file was refused: where, and what is wrong there. */
+struct topo_err {
+	unsigned int line;
+	char *msg;			/* free with topo_err_free() */
+};
+
+/* How YAML reads a plain (unquoted) scalar, by the 1.2 core schema. */
+enum topo_scalar {
+	TOPO_STR,
+	TOPO_NULL,
+	TOPO_BOOL,
+	TOPO_INT,
+	TOPO_FLOAT,
+};
+
+void topo_free(struct topo *t);
+struct topo_node *topo_add_node(struct topo *t);
+struct topo_dev *topo_add_dev(struct topo *t);
+struct topo_link *topo_add_link(struct topo *t);
+int topo_errf(struct topo_err *err, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void topo_err_free(struct topo_err *err);
+int topo_check(const struct topo *t, struct topo_err *err);
+int topo_build(const struct topo *t, struct aifab_nl_msg *m);
+unsigned int topo_item_line(const struct topo *t, int index);
+
+enum topo_scalar topo_scalar_type(const char *s);
+bool topo_plain_safe(const char *s);
+
+int topo_parse(FILE *f, struct topo *t, struct topo_err *err);
+int topo_emit(FILE *f, const struct topo *t);
+
+#endif /* AIFABCTL_TOPO_H */
