@@ -750,20 +750,30 @@ static int aifab_nl_put_counters(struct sk_buff *skb,
 	return 0;
 }
 
+/* One object's counters: its name in @attr, then every counter. */
+static int aifab_nl_fill_stats(struct sk_buff *skb,
+			       const struct aifab_nl_dest *to, int attr,
+			       const char *name, const char * const *names,
+			       const atomic64_t *cnt, unsigned int n)
+{
+	void *hdr = aifab_nl_put_hdr(skb, to);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr, nla_put_string(skb, attr, name) ||
+			    aifab_nl_put_counters(skb, names, cnt, n));
+}
+
 static int aifab_nl_fill_dev_stats(struct sk_buff *skb,
 				   struct aifab_fabric *fab,
 				   struct aifab_object *obj,
 				   const struct aifab_nl_dest *to)
 {
 	struct aifab_device *dev = container_of(obj, struct aifab_device, obj);
-	void *hdr = aifab_nl_put_hdr(skb, to);
 
-	if (!hdr)
-		return -EMSGSIZE;
-	return aifab_nl_end(skb, hdr,
-			    nla_put_string(skb, AIFAB_A_STATS_DEV, obj->name) ||
-			    aifab_nl_put_counters(skb, aifab_dev_counter_names,
-						  dev->cnt, AIFAB_DEV_CNT_NR));
+	return aifab_nl_fill_stats(skb, to, AIFAB_A_STATS_DEV, obj->name,
+				   aifab_dev_counter_names, dev->cnt,
+				   AIFAB_DEV_CNT_NR);
 }
 
 static int aifab_nl_fill_link_stats(struct sk_buff *skb,
@@ -772,14 +782,10 @@ static int aifab_nl_fill_link_stats(struct sk_buff *skb,
 				    const struct aifab_nl_dest *to)
 {
 	struct aifab_link *link = container_of(obj, struct aifab_link, obj);
-	void *hdr = aifab_nl_put_hdr(skb, to);
 
-	if (!hdr)
-		return -EMSGSIZE;
-	return aifab_nl_end(skb, hdr,
-			    nla_put_string(skb, AIFAB_A_STATS_LINK, obj->name) ||
-			    aifab_nl_put_counters(skb, aifab_link_counter_names,
-						  link->cnt, AIFAB_LINK_CNT_NR));
+	return aifab_nl_fill_stats(skb, to, AIFAB_A_STATS_LINK, obj->name,
+				   aifab_link_counter_names, link->cnt,
+				   AIFAB_LINK_CNT_NR);
 }
 
 static int aifab_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
