@@ -54,7 +54,11 @@ static void aifab_link_flap(struct aifab_fabric *fab, struct aifab_link *link,
 	aifab_link_update_state(fab, link);
 }
 
-/* An interval with no errors, traffic or not, clears a degradation. */
+/*
+ * The error rate of the last interval against the threshold. An idle
+ * interval is no evidence either way and keeps the verdict; a threshold of
+ * 0 clears it at once.
+ */
 static void aifab_link_check_errors(struct aifab_fabric *fab,
 				    struct aifab_link *link)
 {
@@ -66,9 +70,12 @@ static void aifab_link_check_errors(struct aifab_fabric *fab,
 
 	link->health_packets = packets;
 	link->health_errors = errors;
-	link->error_rate_ppm = dp ? div64_u64(min(de, dp) * 1000000, dp) : 0;
-	link->degraded = link->degrade_ppm &&
-			 link->error_rate_ppm > link->degrade_ppm;
+	if (dp)
+		link->error_rate_ppm = div64_u64(min(de, dp) * 1000000, dp);
+	if (!link->degrade_ppm)
+		link->degraded = false;
+	else if (dp)
+		link->degraded = link->error_rate_ppm > link->degrade_ppm;
 	aifab_link_update_state(fab, link);
 }
 

@@ -99,7 +99,8 @@ wait_state up
 check $? "a clean interval brings the link back up" \
 	"state $(cat "$SYSLINK/$L/state")"
 
-"$CTL" link set $L fault corrupt 50
+# At 20 %, a packet lost 9 times in a row is a 1-in-2-million event.
+"$CTL" link set $L fault corrupt 20
 before=$(counter accel1 rx_bytes)
 send accel0 accel1 262144
 after=$(counter accel1 rx_bytes)
@@ -120,6 +121,8 @@ check "$(( status != 0 && eio == 0 && failed_cnt > 0 && $(counter accel1 rx_byte
 	"status=$status failed=$failed_cnt"
 "$CTL" link set $L fault none
 
+# A threshold of 0 clears the degradation the faults above left behind.
+"$CTL" link set $L degrade-threshold 0
 "$CTL" link set $L fault flap 50
 sleep 1
 flaps=$(counter $L flaps)

@@ -162,8 +162,9 @@ enum aifab_a_dev {
  *	goes down and up again every this many milliseconds; 0 stops it;
  *	settable
  * @AIFAB_A_LINK_DEGRADE_PPM: u32, 0-1000000: the error rate, in errors per
- *	million packets over one health interval, above which the link is
- *	marked degraded; 0 never degrades it; settable
+ *	million packets over one health interval (250 ms) with traffic, above
+ *	which the link is marked degraded, and at or below which it is up
+ *	again; an idle interval changes nothing; 0 never degrades it; settable
  * @__AIFAB_A_LINK_MAX: one past the last attribute
  * @AIFAB_A_LINK_MAX: the last attribute
  */
