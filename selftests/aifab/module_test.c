@@ -19,8 +19,8 @@
 
 #include "kselftest_harness.h"
 
-#define DEBUGFS		"/sys/kernel/debug/aifab"
-#define SYSFS_MODULE	"/sys/module/aifab"
+#include "aifab_helpers.h"
+
 #define MiB		(1024ULL * 1024)
 
 /* What a topology of a given shape must contain, worked out independently. */
@@ -38,89 +38,6 @@ static unsigned int shape_links(const struct shape *s)
 	unsigned int net = s->efas * (s->efas - (s->efas ? 1 : 0)) / 2;
 
 	return ring + cross + affinity + net;
-}
-
-static bool module_loaded(void)
-{
-	return access(SYSFS_MODULE, F_OK) == 0;
-}
-
-static int module_unload(void)
-{
-	if (!module_loaded())
-		return 0;
-	return syscall(SYS_delete_module, "aifab", O_NONBLOCK) ? -errno : 0;
-}
-
-/* Returns 0 or the negative errno of finit_module(). */
-static int module_load(const char *params)
-{
-	const char *ko = getenv("AIFAB_KO");
-	int fd, ret;
-
-	if (!ko)
-		return -ENOENT;
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int module_reload(const char *params)
-{
-	int ret = module_unload();
-
-	return ret ? ret : module_load(params);
-}
-
-/* Reads a whole small file into a NUL-terminated malloc'ed buffer. */
-static char *read_text(const char *path)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !buf) {
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger)
-				break;
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-static long objects_live(const char *type)
-{
-	char *text = read_text(DEBUGFS "/objects");
-	char *line, *save = NULL;
-	char name[32];
-	long count = -1, n;
-
-	if (!text)
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%31s %ld", name, &n) == 2 && !strcmp(name, type))
-			count = n;
-	free(text);
-	return count;
 }
 
 /* Counts the lines of the topology file that start with @prefix. */
