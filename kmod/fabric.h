@@ -61,8 +61,8 @@ struct aifab_node {
  * @n: number of entries in @link_ids
  * @link_ids: ids of the links with the device at one end
  *
- * Replaced whole (copy, publish, free after a grace period) whenever a
- * link is added or removed, so routing reads it under RCU without locks.
+ * Built whole before it is published and never changed after, so routing
+ * reads it under RCU without locks; it goes with its device.
  */
 struct aifab_adjacency {
 	struct rcu_head rcu;
@@ -247,14 +247,6 @@ bool aifab_name_valid(const char *name);
 struct aifab_fabric *aifab_fabric_create(void);
 void aifab_fabric_destroy(struct aifab_fabric *fab);
 
-int aifab_fabric_add_node(struct aifab_fabric *fab, const char *name,
-			  bool local, u32 *id);
-int aifab_fabric_add_device(struct aifab_fabric *fab, const char *name,
-			    enum aifab_dev_type type, u32 node_id,
-			    u64 mem_bytes, u32 *id);
-int aifab_fabric_add_link(struct aifab_fabric *fab, const char *name,
-			  enum aifab_link_kind kind, u32 a_id, u32 b_id,
-			  u32 speed_mbps, u32 *id);
 void aifab_fabric_clear(struct aifab_fabric *fab);
 int aifab_fabric_publish(struct aifab_fabric *fab, struct xarray *xa,
 			 struct aifab_object *obj, enum aifab_obj_type type);

@@ -42,10 +42,9 @@ static unsigned int aifab_route_expand(struct aifab_fabric *fab, u32 dev_id,
 
 	dev = aifab_device_lookup(fab, dev_id);
 	adj = dev ? rcu_dereference(dev->adj) : NULL;
-	/* Pairs with the release in aifab_adjacency_del(). */
-	n = adj ? smp_load_acquire(&adj->n) : 0;
+	n = adj ? adj->n : 0;
 	for (i = 0; i < n; i++) {
-		link = aifab_link_lookup(fab, READ_ONCE(adj->link_ids[i]));
+		link = aifab_link_lookup(fab, adj->link_ids[i]);
 		if (!link || READ_ONCE(link->state) == AIFAB_LINK_STATE_DOWN)
 			continue;
 		peer = link->a_id == dev_id ? link->b_id : link->a_id;

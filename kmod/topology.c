@@ -9,6 +9,8 @@
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "fabric.h"
 #include "topology.h"
@@ -44,132 +46,114 @@ int aifab_topology_validate(const struct aifab_topology_params *p)
 	return 0;
 }
 
-static int aifab_topology_link(struct aifab_fabric *fab,
-			       enum aifab_link_kind kind, u32 a_id, u32 b_id,
-			       u32 speed_mbps)
-{
-	struct aifab_device *a, *b;
-	char name[AIFAB_NAME_MAX];
-	int len;
-	u32 id;
+/*
+ * The default topology is described, then loaded like any other with
+ * aifab_topology_replace(): one way into the fabric tables.
+ */
+#define AIFAB_TOPO_MAX_DEFAULT_LINKS \
+	(AIFAB_TOPO_MAX_ACCELS * 2 + AIFAB_TOPO_MAX_ACCELS / 2 + \
+	 AIFAB_TOPO_MAX_EFAS * (AIFAB_TOPO_MAX_EFAS - 1) / 2)
 
-	mutex_lock(&fab->lock);
-	a = aifab_device_lookup(fab, a_id);
-	b = aifab_device_lookup(fab, b_id);
-	len = snprintf(name, sizeof(name), "%s-%s", a->obj.name, b->obj.name);
-	mutex_unlock(&fab->lock);
-	if (len >= sizeof(name))
-		return -ENAMETOOLONG;
-	return aifab_fabric_add_link(fab, name, kind, a_id, b_id, speed_mbps,
-				     &id);
+static void aifab_topology_dev(struct aifab_topo *topo, const char *node,
+			       enum aifab_dev_type type, unsigned int index,
+			       u64 mem_bytes)
+{
+	struct aifab_topo_dev *dev = &topo->devs[topo->ndevs++];
+
+	snprintf(dev->name, sizeof(dev->name), "%s%u",
+		 aifab_dev_type_name(type), index);
+	strscpy(dev->node, node, sizeof(dev->node));
+	dev->type = type;
+	dev->mem_bytes = mem_bytes;
+}
+
+/* A link named "A-B" between the devices at indexes @a and @b. */
+static void aifab_topology_link(struct aifab_topo *topo,
+				enum aifab_link_kind kind, u32 a, u32 b,
+				u32 speed_mbps)
+{
+	struct aifab_topo_link *link = &topo->links[topo->nlinks++];
+
+	/* Device names are at most "accel63": the name always fits. */
+	snprintf(link->name, sizeof(link->name), "%.12s-%.12s",
+		 topo->devs[a].name, topo->devs[b].name);
+	strscpy(link->a, topo->devs[a].name, sizeof(link->a));
+	strscpy(link->b, topo->devs[b].name, sizeof(link->b));
+	link->kind = kind;
+	link->speed_mbps = speed_mbps;
 }
 
 /*
  * Ring neighbours, then "cross" links to the opposite accelerator, which
  * halve the ring's diameter. Two accelerators share one link; one has none.
+ * Accelerator i is device i.
  */
-static int aifab_topology_accel_links(struct aifab_fabric *fab,
-				      const u32 *accel, unsigned int n)
+static void aifab_topology_accel_links(struct aifab_topo *topo, u32 n)
 {
-	unsigned int i;
-	int ret;
+	u32 i;
 
 	for (i = 0; n > 1 && i < n; i++) {
 		if (n == 2 && i == 1)
 			break;
-		ret = aifab_topology_link(fab, AIFAB_LINK_KIND_ACCEL, accel[i],
-					  accel[(i + 1) % n],
-					  AIFAB_SPEED_ACCEL_RING);
-		if (ret)
-			return ret;
+		aifab_topology_link(topo, AIFAB_LINK_KIND_ACCEL, i, (i + 1) % n,
+				    AIFAB_SPEED_ACCEL_RING);
 	}
-	for (i = 0; n >= 4 && i < n / 2; i++) {
-		ret = aifab_topology_link(fab, AIFAB_LINK_KIND_ACCEL, accel[i],
-					  accel[i + n / 2],
-					  AIFAB_SPEED_ACCEL_CROSS);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	for (i = 0; n >= 4 && i < n / 2; i++)
+		aifab_topology_link(topo, AIFAB_LINK_KIND_ACCEL, i, i + n / 2,
+				    AIFAB_SPEED_ACCEL_CROSS);
 }
 
-static int aifab_topology_efa_links(struct aifab_fabric *fab,
-				    const u32 *accel, unsigned int n_accel,
-				    const u32 *efa, unsigned int n_efa)
+/* EFA j is device n_accel + j. */
+static void aifab_topology_efa_links(struct aifab_topo *topo, u32 n_accel,
+				     u32 n_efa)
 {
-	unsigned int i, j;
-	int ret;
+	u32 i, j;
 
-	for (i = 0; n_efa && i < n_accel; i++) {
-		ret = aifab_topology_link(fab, AIFAB_LINK_KIND_AFFINITY,
-					  efa[i * n_efa / n_accel], accel[i],
-					  AIFAB_SPEED_AFFINITY);
-		if (ret)
-			return ret;
-	}
-	for (i = 0; i < n_efa; i++) {
-		for (j = i + 1; j < n_efa; j++) {
-			ret = aifab_topology_link(fab, AIFAB_LINK_KIND_NET,
-						  efa[i], efa[j],
-						  AIFAB_SPEED_NET);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
-}
-
-static int aifab_topology_devices(struct aifab_fabric *fab, u32 node_id,
-				  enum aifab_dev_type type, unsigned int n,
-				  u64 mem_bytes, u32 *ids)
-{
-	char name[AIFAB_NAME_MAX];
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < n; i++) {
-		if (snprintf(name, sizeof(name), "%s%u", aifab_dev_type_name(type),
-			     i) >= sizeof(name))
-			return -ENAMETOOLONG;
-		ret = aifab_fabric_add_device(fab, name, type, node_id,
-					      mem_bytes, &ids[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	for (i = 0; n_efa && i < n_accel; i++)
+		aifab_topology_link(topo, AIFAB_LINK_KIND_AFFINITY,
+				    n_accel + i * n_efa / n_accel, i,
+				    AIFAB_SPEED_AFFINITY);
+	for (i = 0; i < n_efa; i++)
+		for (j = i + 1; j < n_efa; j++)
+			aifab_topology_link(topo, AIFAB_LINK_KIND_NET,
+					    n_accel + i, n_accel + j,
+					    AIFAB_SPEED_NET);
 }
 
 /**
- * aifab_topology_build() - populate an empty fabric with the default shape
+ * aifab_topology_build() - load the default shape into a fabric
  * @fab: the fabric
  * @p: the shape, already accepted by aifab_topology_validate()
  *
- * On failure the fabric may hold part of the topology; the caller clears
- * or destroys it.
- *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno, with the fabric unchanged.
  */
 int aifab_topology_build(struct aifab_fabric *fab,
 			 const struct aifab_topology_params *p)
 {
-	u32 accel[AIFAB_TOPO_MAX_ACCELS], efa[AIFAB_TOPO_MAX_EFAS];
-	u32 node_id;
-	int ret;
+	struct aifab_topo topo = {};
+	u32 i;
+	int ret = -ENOMEM;
 
-	ret = aifab_fabric_add_node(fab, p->node_name, true, &node_id);
-	if (ret)
-		return ret;
-	ret = aifab_topology_devices(fab, node_id, AIFAB_DEV_TYPE_ACCEL,
-				     p->accels, (u64)p->accel_mem_mib * SZ_1M,
-				     accel);
-	if (ret)
-		return ret;
-	ret = aifab_topology_devices(fab, node_id, AIFAB_DEV_TYPE_EFA, p->efas,
-				     0, efa);
-	if (ret)
-		return ret;
-	ret = aifab_topology_accel_links(fab, accel, p->accels);
-	if (ret)
-		return ret;
-	return aifab_topology_efa_links(fab, accel, p->accels, efa, p->efas);
+	topo.nodes = kzalloc(sizeof(*topo.nodes), GFP_KERNEL);
+	topo.devs = kcalloc(p->accels + p->efas, sizeof(*topo.devs), GFP_KERNEL);
+	topo.links = kcalloc(AIFAB_TOPO_MAX_DEFAULT_LINKS, sizeof(*topo.links),
+			     GFP_KERNEL);
+	if (!topo.nodes || !topo.devs || !topo.links)
+		goto out_free_topo;
+	strscpy(topo.nodes[0].name, p->node_name, sizeof(topo.nodes[0].name));
+	topo.nodes[0].local = true;
+	topo.nnodes = 1;
+	for (i = 0; i < p->accels; i++)
+		aifab_topology_dev(&topo, p->node_name, AIFAB_DEV_TYPE_ACCEL, i,
+				   (u64)p->accel_mem_mib * SZ_1M);
+	for (i = 0; i < p->efas; i++)
+		aifab_topology_dev(&topo, p->node_name, AIFAB_DEV_TYPE_EFA, i, 0);
+	aifab_topology_accel_links(&topo, p->accels);
+	aifab_topology_efa_links(&topo, p->accels, p->efas);
+	ret = aifab_topology_replace(fab, &topo, NULL);
+out_free_topo:
+	kfree(topo.links);
+	kfree(topo.devs);
+	kfree(topo.nodes);
+	return ret;
 }
