@@ -247,18 +247,29 @@ static int aifab_link_xmit(struct aifab_link *link, u32 len)
 	return -EIO;
 }
 
-static int aifab_route_xmit(struct aifab_fabric *fab,
-			    const struct aifab_route *rt, u32 len)
+/* The path's links, looked up once for the whole transfer. Under RCU. */
+static int aifab_route_links(struct aifab_fabric *fab,
+			     const struct aifab_route *rt,
+			     struct aifab_link **links)
 {
-	struct aifab_link *link;
+	unsigned int i;
+
+	for (i = 0; i < rt->nhops; i++) {
+		links[i] = aifab_link_lookup(fab, rt->hop_link[i]);
+		if (!links[i])
+			return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
+static int aifab_route_xmit(struct aifab_link **links, unsigned int nhops,
+			    u32 len)
+{
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < rt->nhops; i++) {
-		link = aifab_link_lookup(fab, rt->hop_link[i]);
-		if (!link)
-			return -EHOSTUNREACH;
-		ret = aifab_link_xmit(link, len);
+	for (i = 0; i < nhops; i++) {
+		ret = aifab_link_xmit(links[i], len);
 		if (ret)
 			return ret;
 	}
@@ -283,6 +294,7 @@ static int aifab_route_xmit(struct aifab_fabric *fab,
 int aifab_fabric_transfer(struct aifab_fabric *fab, u32 src_id, u32 dst_id,
 			  u64 bytes, struct aifab_route *rt)
 {
+	struct aifab_link *links[AIFAB_ROUTE_MAX_HOPS];
 	struct aifab_device *src, *dst;
 	u64 left = bytes;
 	u32 len;
@@ -294,9 +306,10 @@ int aifab_fabric_transfer(struct aifab_fabric *fab, u32 src_id, u32 dst_id,
 	rcu_read_lock();
 	src = aifab_device_lookup(fab, src_id);
 	dst = aifab_device_lookup(fab, dst_id);
-	do {
+	ret = src && dst ? aifab_route_links(fab, rt, links) : -ENOENT;
+	while (!ret) {
 		len = min_t(u64, left, AIFAB_PACKET_BYTES);
-		ret = src && dst ? aifab_route_xmit(fab, rt, len) : -ENOENT;
+		ret = aifab_route_xmit(links, rt->nhops, len);
 		if (ret)
 			break;
 		atomic64_inc(&src->cnt[AIFAB_DEV_CNT_TX_PACKETS]);
@@ -304,7 +317,9 @@ int aifab_fabric_transfer(struct aifab_fabric *fab, u32 src_id, u32 dst_id,
 		atomic64_inc(&dst->cnt[AIFAB_DEV_CNT_RX_PACKETS]);
 		atomic64_add(len, &dst->cnt[AIFAB_DEV_CNT_RX_BYTES]);
 		left -= len;
-	} while (left);
+		if (!left)
+			break;
+	}
 	if (ret && src)
 		atomic64_inc(&src->cnt[AIFAB_DEV_CNT_FAILED]);
 	rcu_read_unlock();
