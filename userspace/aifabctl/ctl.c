@@ -97,17 +97,13 @@ static const struct ctl_cmd *ctl_find_cmd(const struct ctl_obj *obj,
  * @ctl: Context.
  * @obj: The object named on the command line.
  * @a: What the args() function left.
- * @err: What it returned.
  *
  * Return: CTL_EXIT_ERR.
  */
 static int ctl_args_report(struct ctl *ctl, const struct ctl_obj *obj,
-			   const struct ctl_args *a, int err)
+			   const struct ctl_args *a)
 {
-	if (err == -EOPNOTSUPP && a->todo)
-		fprintf(ctl->err, "aifabctl: %s is not supported yet\n",
-			a->todo);
-	else if (a->bad)
+	if (a->bad)
 		fprintf(ctl->err, "aifabctl: invalid %s \"%s\": expected %s\n",
 			a->bad_what, a->bad, a->expected);
 	else
@@ -136,7 +132,7 @@ static int ctl_run(struct ctl *ctl, const struct ctl_obj *obj,
 
 	ret = cmd->args(argc, argv, &a);
 	if (ret)
-		return ctl_args_report(ctl, obj, &a, ret);
+		return ctl_args_report(ctl, obj, &a);
 	ctl->obj = obj->name;
 	ctl->verb = cmd->name;
 	if (!(cmd->flags & CTL_CMD_CONNECT_LATE) && ctl_connect(ctl))

@@ -58,7 +58,6 @@ struct ctl_args {
 	const char *bad;		/* refused argument; NULL: usage error */
 	const char *bad_what;		/* what @bad was meant to be */
 	const char *expected;		/* what would have been accepted */
-	const char *todo;		/* feature that is not supported yet */
 	const char *file;		/* a file to read; "-" for ctl->in */
 	bool prometheus;		/* stats show --prometheus */
 };
