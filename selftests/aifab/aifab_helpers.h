@@ -49,22 +49,29 @@ static inline char *read_text(const char *path)
 	return buf;
 }
 
-/* The count debugfs "objects" shows for @type, or -1. */
-static inline long objects_live(const char *type)
+/* The count that a debugfs "<name> <count>" file shows for @key, or -1. */
+static inline long debugfs_count(const char *file, const char *key)
 {
-	char *text = read_text(DEBUGFS "/objects");
-	char *line, *save = NULL;
-	char name[32];
+	char path[128], name[32];
+	char *text, *line, *save = NULL;
 	long count = -1, n;
 
+	snprintf(path, sizeof(path), DEBUGFS "/%s", file);
+	text = read_text(path);
 	if (!text)
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%31s %ld", name, &n) == 2 && !strcmp(name, type))
+		if (sscanf(line, "%31s %ld", name, &n) == 2 && !strcmp(name, key))
 			count = n;
 	free(text);
 	return count;
+}
+
+/* The count debugfs "objects" shows for @type, or -1. */
+static inline long objects_live(const char *type)
+{
+	return debugfs_count("objects", type);
 }
 
 /*

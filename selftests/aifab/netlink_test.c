@@ -74,16 +74,6 @@ static void put_names(struct nlmsghdr *nlh, uint16_t type, const char *names)
 	}
 }
 
-static int get_one(struct nlc *c, struct nl_reply *r, uint8_t cmd,
-		   uint16_t attr, const char *name)
-{
-	char buf[256] __attribute__((aligned(8)));
-	struct nlmsghdr *nlh = nl_req(c, buf, cmd, false);
-
-	mnl_attr_put_strz(nlh, attr, name);
-	return nl_talk(c, nlh, r);
-}
-
 static int dump(struct nlc *c, struct nl_reply *r, uint8_t cmd)
 {
 	char buf[64] __attribute__((aligned(8)));
@@ -142,8 +132,8 @@ static int part_set(struct nlc *c, struct nl_reply *r, const char *name,
 
 static int part_del(struct nlc *c, struct nl_reply *r, const char *name)
 {
-	return get_one(c, r, AIFAB_CMD_PARTITION_DEL, AIFAB_A_PARTITION_NAME,
-		       name);
+	return nl_do_name(c, r, AIFAB_CMD_PARTITION_DEL, AIFAB_A_PARTITION_NAME,
+			  name);
 }
 
 static int fence_cmd(struct nlc *c, struct nl_reply *r, uint8_t cmd,
@@ -309,7 +299,7 @@ static const char *dev_partition(struct nlc *c, struct nl_reply *r,
 	const struct nlattr *tb[AIFAB_A_DEV_MAX + 1];
 
 	snprintf(out, size, "?");
-	if (get_one(c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME, dev) || r->n != 1)
+	if (nl_do_name(c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME, dev) || r->n != 1)
 		return out;
 	nl_attrs(r->m[0], tb, AIFAB_A_DEV_MAX);
 	snprintf(out, size, "%s", nl_str(tb[AIFAB_A_DEV_PARTITION]) ?: "-");
@@ -321,7 +311,7 @@ static const char *part_members(struct nlc *c, struct nl_reply *r,
 				const char *name, char *out, size_t size)
 {
 	snprintf(out, size, "?");
-	if (get_one(c, r, AIFAB_CMD_PARTITION_GET, AIFAB_A_PARTITION_NAME, name) ||
+	if (nl_do_name(c, r, AIFAB_CMD_PARTITION_GET, AIFAB_A_PARTITION_NAME, name) ||
 	    r->n != 1)
 		return out;
 	return nl_strs(r->m[0], AIFAB_A_PARTITION_DEV, out, size);
@@ -413,8 +403,8 @@ TEST_F(nl, node_get)
 	struct nl_reply *r = self->r;
 	int64_t id;
 
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_NODE_GET, AIFAB_A_NODE_NAME,
-			     "node0"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_NODE_GET, AIFAB_A_NODE_NAME,
+				"node0"));
 	EXPECT_TRUE(r->acked);
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_NODE_MAX);
@@ -433,8 +423,8 @@ TEST_F(nl, node_get)
 	EXPECT_STREQ("node0", nl_str(tb[AIFAB_A_NODE_NAME]));
 	EXPECT_EQ(1, nl_u8(tb[AIFAB_A_NODE_LOCAL], -1));
 
-	EXPECT_EQ(-ENOENT, get_one(&self->c, r, AIFAB_CMD_NODE_GET,
-				   AIFAB_A_NODE_NAME, "node9"));
+	EXPECT_EQ(-ENOENT, nl_do_name(&self->c, r, AIFAB_CMD_NODE_GET,
+				      AIFAB_A_NODE_NAME, "node9"));
 	EXPECT_EXTACK(r, "no such node");
 	EXPECT_EQ(FIRST_ATTR, r->offs);
 }
@@ -493,8 +483,8 @@ TEST_F(nl, dev_get_doit)
 
 	ASSERT_NE(NULL, d);
 	ASSERT_EQ(0, dump(&self->c, d, AIFAB_CMD_DEV_GET));
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME,
-			     "accel2"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME,
+				"accel2"));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_DEV_MAX);
 	EXPECT_STREQ("accel2", nl_str(tb[AIFAB_A_DEV_NAME]));
@@ -506,15 +496,15 @@ TEST_F(nl, dev_get_doit)
 	EXPECT_EQ(0, memcmp(mnl_nlmsg_get_payload(m), mnl_nlmsg_get_payload(r->m[0]),
 			    mnl_nlmsg_get_payload_len(m)));
 
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME,
-			     "efa1"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME,
+				"efa1"));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_DEV_MAX);
 	EXPECT_EQ(AIFAB_DEV_TYPE_EFA, nl_u32(tb[AIFAB_A_DEV_TYPE], -1));
 	EXPECT_EQ(NULL, tb[AIFAB_A_DEV_MEM_BYTES]);
 
-	EXPECT_EQ(-ENOENT, get_one(&self->c, r, AIFAB_CMD_DEV_GET,
-				   AIFAB_A_DEV_NAME, "accel4"));
+	EXPECT_EQ(-ENOENT, nl_do_name(&self->c, r, AIFAB_CMD_DEV_GET,
+				      AIFAB_A_DEV_NAME, "accel4"));
 	EXPECT_EXTACK(r, "no such device");
 	EXPECT_EQ(FIRST_ATTR, r->offs);
 	EXPECT_EQ(0, r->n);
@@ -564,8 +554,8 @@ TEST_F(nl, link_get_doit)
 	const struct nlattr *tb[AIFAB_A_LINK_MAX + 1];
 	struct nl_reply *r = self->r;
 
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_LINK_GET, AIFAB_A_LINK_NAME,
-			     "efa0-efa1"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_LINK_GET, AIFAB_A_LINK_NAME,
+				"efa0-efa1"));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_LINK_MAX);
 	EXPECT_STREQ("efa0-efa1", nl_str(tb[AIFAB_A_LINK_NAME]));
@@ -575,8 +565,8 @@ TEST_F(nl, link_get_doit)
 	EXPECT_EQ(topo_num("link", "efa0-efa1", "speed_mbps"),
 		  nl_u32(tb[AIFAB_A_LINK_SPEED_MBPS], -1));
 
-	EXPECT_EQ(-ENOENT, get_one(&self->c, r, AIFAB_CMD_LINK_GET,
-				   AIFAB_A_LINK_NAME, "efa1-efa0"));
+	EXPECT_EQ(-ENOENT, nl_do_name(&self->c, r, AIFAB_CMD_LINK_GET,
+				      AIFAB_A_LINK_NAME, "efa1-efa0"));
 	EXPECT_EXTACK(r, "no such link");
 	EXPECT_EQ(FIRST_ATTR, r->offs);
 }
@@ -618,8 +608,8 @@ TEST_F(nl, link_set_admin_state)
 	free(after);
 
 	ASSERT_EQ(0, link_set(&self->c, r, "accel0-accel1", AIFAB_ADMIN_STATE_UP));
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_LINK_GET, AIFAB_A_LINK_NAME,
-			     "accel0-accel1"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_LINK_GET, AIFAB_A_LINK_NAME,
+				"accel0-accel1"));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_LINK_MAX);
 	EXPECT_EQ(AIFAB_LINK_STATE_UP, nl_u32(tb[AIFAB_A_LINK_STATE], -1));
@@ -655,8 +645,8 @@ TEST_F(nl, link_set_faults)
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_CORRUPT_PCT, 10);
 	mnl_attr_put_u32(nlh, AIFAB_A_LINK_DEGRADE_PPM, 5000);
 	ASSERT_EQ(0, nl_talk(&self->c, nlh, r));
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_LINK_GET, AIFAB_A_LINK_NAME,
-			     "efa0-efa1"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_LINK_GET, AIFAB_A_LINK_NAME,
+				"efa0-efa1"));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_LINK_MAX);
 	EXPECT_EQ(50, nl_u32(tb[AIFAB_A_LINK_DROP_PCT], -1));
@@ -696,8 +686,8 @@ TEST_F(nl, partition_new_get_del)
 
 	ASSERT_EQ(0, part_new(&self->c, r, "p1", "acme", "accel0 accel1"));
 	EXPECT_TRUE(r->acked);
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_PARTITION_GET,
-			     AIFAB_A_PARTITION_NAME, "p1"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_PARTITION_GET,
+				AIFAB_A_PARTITION_NAME, "p1"));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_PARTITION_MAX);
 	id = nl_u32(tb[AIFAB_A_PARTITION_ID], -1);
@@ -718,8 +708,8 @@ TEST_F(nl, partition_new_get_del)
 	ASSERT_EQ(0, part_new(&self->c, r, "p2", "beta", NULL));
 	EXPECT_STREQ("", part_members(&self->c, r, "p2", s, 1024));
 	ASSERT_EQ(0, part_new(&self->c, r, MAX_NAME, MAX_NAME, "efa1"));
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_PARTITION_GET,
-			     AIFAB_A_PARTITION_NAME, MAX_NAME));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_PARTITION_GET,
+				AIFAB_A_PARTITION_NAME, MAX_NAME));
 	ASSERT_EQ(1, r->n);
 	nl_attrs(r->m[0], tb, AIFAB_A_PARTITION_MAX);
 	EXPECT_STREQ(MAX_NAME, nl_str(tb[AIFAB_A_PARTITION_TENANT]));
@@ -742,8 +732,8 @@ TEST_F(nl, partition_new_get_del)
 	EXPECT_STREQ("-", dev_partition(&self->c, r, "accel0", s, 64));
 	EXPECT_STREQ("-", dev_partition(&self->c, r, "accel1", s, 64));
 	EXPECT_EQ(0, topo_num("device", "accel0", "partition"));
-	EXPECT_EQ(-ENOENT, get_one(&self->c, r, AIFAB_CMD_PARTITION_GET,
-				   AIFAB_A_PARTITION_NAME, "p1"));
+	EXPECT_EQ(-ENOENT, nl_do_name(&self->c, r, AIFAB_CMD_PARTITION_GET,
+				      AIFAB_A_PARTITION_NAME, "p1"));
 	EXPECT_EXTACK(r, "no such partition");
 
 	/* The freed devices can join another partition. */
@@ -1582,8 +1572,8 @@ TEST_F(nl, refuse_truncated_messages)
 	nlh = nl_req(&self->c, self->buf, AIFAB_CMD_PARTITION_DEL, false);
 	mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_NAME, "p1");
 	EXPECT_EQ(0, send_raw(&self->c, nlh, nlh->nlmsg_len - 4));
-	ASSERT_EQ(0, get_one(&self->c, r, AIFAB_CMD_NODE_GET, AIFAB_A_NODE_NAME,
-			     "node0"));
+	ASSERT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_NODE_GET, AIFAB_A_NODE_NAME,
+				"node0"));
 	EXPECT_EQ(1, r->n);
 	EXPECT_EQ(0, r->stray) TH_LOG("seq %u got an answer", seq);
 
@@ -1773,19 +1763,7 @@ TEST_F(nl, monitor_fence_violation)
 /* The debugfs "refused" counters: "<reason> <count>" per line. */
 static long refused(const char *reason)
 {
-	char *text = read_text(DEBUGFS "/refused");
-	char *line, *save = NULL;
-	char name[32];
-	long count = -1, n;
-
-	if (!text)
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%31s %ld", name, &n) == 2 && !strcmp(name, reason))
-			count = n;
-	free(text);
-	return count;
+	return debugfs_count("refused", reason);
 }
 
 /* At most 10 violation events a second; the rest are counted, not lost. */
@@ -1866,7 +1844,7 @@ static int unpriv_requests(struct unpriv_result *res)
 	res->reads[i++] = dump(&c, r, AIFAB_CMD_LINK_GET);
 	res->reads[i++] = dump(&c, r, AIFAB_CMD_PARTITION_GET) ?: r->n != 3;
 	res->reads[i++] = dump(&c, r, AIFAB_CMD_FENCE_GET) ?: r->n != 1;
-	res->reads[i++] = get_one(&c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME, "efa0");
+	res->reads[i++] = nl_do_name(&c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME, "efa0");
 	res->reads[i++] = route_get(&c, r, "accel0", "accel2") ?: r->n != 1;
 
 	i = 0;
@@ -2055,8 +2033,8 @@ TEST_F(nl, big_partition_readable)
 	if (cmd == AIFAB_CMD_PARTITION_NTF)
 		EXPECT_EQ(n, nl_count((void *)ev, AIFAB_A_PARTITION_DEV));
 
-	EXPECT_EQ(0, get_one(&self->c, r, AIFAB_CMD_PARTITION_GET,
-			     AIFAB_A_PARTITION_NAME, "big")) TH_LOG("get: %s", strerror(-r->err));
+	EXPECT_EQ(0, nl_do_name(&self->c, r, AIFAB_CMD_PARTITION_GET,
+				AIFAB_A_PARTITION_NAME, "big")) TH_LOG("get: %s", strerror(-r->err));
 	if (!r->err && r->n == 1) {
 		nl_attrs(r->m[0], tb, AIFAB_A_PARTITION_MAX);
 		EXPECT_EQ(n, nl_count(r->m[0], AIFAB_A_PARTITION_DEV));

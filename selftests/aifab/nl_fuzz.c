@@ -435,16 +435,6 @@ static int dump_clean(struct nlc *c, struct nl_reply *r, uint8_t cmd)
 	return -EAGAIN;
 }
 
-static int do_one(struct nlc *c, struct nl_reply *r, uint8_t cmd,
-		  uint16_t type, const char *name)
-{
-	char buf[256] __attribute__((aligned(8)));
-	struct nlmsghdr *nlh = nl_req(c, buf, cmd, false);
-
-	mnl_attr_put_strz(nlh, type, name);
-	return nl_talk(c, nlh, r);
-}
-
 /* Every link back to admin up, without faults, so the fabric stays still. */
 static int calm_links(struct nlc *c, struct nl_reply *r, struct nl_reply *links)
 {
@@ -530,8 +520,8 @@ static bool membership_agrees(struct nlc *c, struct nl_reply *parts,
 			if (mnl_attr_get_type(attr) != AIFAB_A_PARTITION_DEV)
 				continue;
 			members++;
-			if (do_one(c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME,
-				   nl_str(attr) ?: "?") || r->n != 1) {
+			if (nl_do_name(c, r, AIFAB_CMD_DEV_GET, AIFAB_A_DEV_NAME,
+				      nl_str(attr) ?: "?") || r->n != 1) {
 				ksft_print_msg("member %s of %s: no device\n",
 					       nl_str(attr), pname);
 				ok = false;
@@ -599,8 +589,8 @@ static bool partitions_cleared(struct nlc *c, struct nl_reply *parts,
 		return false;
 	for (i = 0; i < parts->n; i++) {
 		nl_attrs(parts->m[i], tb, AIFAB_A_PARTITION_NAME);
-		if (do_one(c, r, AIFAB_CMD_PARTITION_DEL, AIFAB_A_PARTITION_NAME,
-			   nl_str(tb[AIFAB_A_PARTITION_NAME]) ?: "?")) {
+		if (nl_do_name(c, r, AIFAB_CMD_PARTITION_DEL, AIFAB_A_PARTITION_NAME,
+			      nl_str(tb[AIFAB_A_PARTITION_NAME]) ?: "?")) {
 			ksft_print_msg("delete %s: %d \"%s\"\n",
 				       nl_str(tb[AIFAB_A_PARTITION_NAME]), r->err, r->msg);
 			ok = false;

@@ -471,6 +471,17 @@ static inline int nl_wait_event(struct nlc *c, uint8_t cmd, void *buf,
 	return ret;
 }
 
+/* A doit request naming one object in @attr; the replies land in @r. */
+static inline int nl_do_name(struct nlc *c, struct nl_reply *r, uint8_t cmd,
+			     uint16_t attr, const char *name)
+{
+	char buf[256] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = nl_req(c, buf, cmd, false);
+
+	mnl_attr_put_strz(nlh, attr, name);
+	return nl_talk(c, nlh, r);
+}
+
 /* Appends @len bytes as hex to a growing string. */
 static inline void snap_hex(char **s, size_t *len, const void *p, size_t n)
 {
