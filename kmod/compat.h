@@ -9,14 +9,80 @@
 #ifndef _AIFAB_COMPAT_H
 #define _AIFAB_COMPAT_H
 
-/*
- * kmod/Kbuild warns when building for any other kernel series. The
- * accelerator driver will add its DRM driver features here
- * (DRIVER_COMPUTE_ACCEL on 6.12, a render node on 6.1).
- */
+/* kmod/Kbuild warns when building for any other kernel series. */
 
 #include <linux/compiler_attributes.h>
 #include <linux/netlink.h>
+#include <linux/sched.h>
+#include <linux/version.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_prime.h>
+#include <drm/gpu_scheduler.h>
+
+/*
+ * Accelerators are DRM accel devices (/dev/accel/accelN) where the kernel
+ * has them (6.2 on), render nodes (/dev/dri/renderDN) before. The ioctls
+ * are the same.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <drm/drm_accel.h>
+#define AIFAB_ACCEL_DRIVER_FEATURES \
+	(DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ)
+#define AIFAB_ACCEL_DEFINE_FOPS(name) DEFINE_DRM_ACCEL_FOPS(name)
+#define AIFAB_ACCEL_NODE_FMT "/dev/accel/accel%d"
+#define aifab_accel_minor(drm) ((drm)->accel)
+/* 6.6 made PRIME's fd conversions DRM's own; before, drivers named them. */
+#define AIFAB_ACCEL_PRIME_FD_OPS
+#else
+#define AIFAB_ACCEL_DRIVER_FEATURES \
+	(DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ)
+#define AIFAB_ACCEL_DEFINE_FOPS(name) DEFINE_DRM_GEM_FOPS(name)
+#define AIFAB_ACCEL_NODE_FMT "/dev/dri/renderD%d"
+#define aifab_accel_minor(drm) ((drm)->render)
+#define AIFAB_ACCEL_PRIME_FD_OPS \
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+#endif
+
+/*
+ * drm_sched: 6.8 added a submit workqueue, run-queue count and job credits.
+ * aifab's engines run one job at a time and enforce their own deadlines,
+ * so the scheduler's timeout is off.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline int aifab_sched_init(struct drm_gpu_scheduler *sched,
+				   const struct drm_sched_backend_ops *ops,
+				   u32 jobs, const char *name,
+				   struct device *dev)
+{
+	return drm_sched_init(sched, ops, NULL, DRM_SCHED_PRIORITY_COUNT, jobs,
+			      0, MAX_SCHEDULE_TIMEOUT, NULL, NULL, name, dev);
+}
+
+static inline int aifab_sched_job_init(struct drm_sched_job *job,
+				       struct drm_sched_entity *entity,
+				       void *owner)
+{
+	return drm_sched_job_init(job, entity, 1, owner);
+}
+#else
+static inline int aifab_sched_init(struct drm_gpu_scheduler *sched,
+				   const struct drm_sched_backend_ops *ops,
+				   u32 jobs, const char *name,
+				   struct device *dev)
+{
+	return drm_sched_init(sched, ops, jobs, 0, MAX_SCHEDULE_TIMEOUT, NULL,
+			      NULL, name, dev);
+}
+
+static inline int aifab_sched_job_init(struct drm_sched_job *job,
+				       struct drm_sched_entity *entity,
+				       void *owner)
+{
+	return drm_sched_job_init(job, entity, owner);
+}
+#endif
 
 /*
  * aifab_err_name() - an extack message naming the object at fault. 6.2

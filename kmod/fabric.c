@@ -316,6 +316,7 @@ const char * const aifab_dev_counter_names[AIFAB_DEV_CNT_NR] = {
 	[AIFAB_DEV_CNT_RX_BYTES] = "rx_bytes",
 	[AIFAB_DEV_CNT_REFUSED] = "refused",
 	[AIFAB_DEV_CNT_FAILED] = "failed",
+	[AIFAB_DEV_CNT_OPEN_REFUSED] = "open_refused",
 };
 
 const char * const aifab_link_counter_names[AIFAB_LINK_CNT_NR] = {

@@ -78,6 +78,7 @@ enum aifab_dev_counter {
 	AIFAB_DEV_CNT_RX_BYTES,
 	AIFAB_DEV_CNT_REFUSED,
 	AIFAB_DEV_CNT_FAILED,
+	AIFAB_DEV_CNT_OPEN_REFUSED,
 	AIFAB_DEV_CNT_NR
 };
 
@@ -108,6 +109,7 @@ extern const char * const aifab_link_counter_names[AIFAB_LINK_CNT_NR];
  * @adj: the links at this device; RCU-published, replaced under the mutex
  * @cnt: counters, &enum aifab_dev_counter; atomics
  * @sysfs: its class device, NULL if it could not be made; under the mutex
+ * @open_count: files open on its local DRM or RDMA device; under the mutex
  */
 struct aifab_device {
 	struct aifab_object obj;
@@ -118,6 +120,7 @@ struct aifab_device {
 	struct aifab_adjacency __rcu *adj;
 	atomic64_t cnt[AIFAB_DEV_CNT_NR];
 	struct device *sysfs;
+	unsigned int open_count;
 };
 
 /**
@@ -175,6 +178,8 @@ struct aifab_link {
  * @obj: id and name
  * @tenant: the owner's name
  * @ndevs: number of member devices; under the fabric mutex
+ * @netns_cookie: cookie of the network namespace its devices open from,
+ *	0 when not bound; under the fabric mutex
  *
  * Membership lives in &struct aifab_device.partition_id, so a device is
  * in at most one partition by construction.
@@ -183,6 +188,7 @@ struct aifab_partition {
 	struct aifab_object obj;
 	char tenant[AIFAB_NAME_MAX];
 	unsigned int ndevs;
+	u64 netns_cookie;
 };
 
 /**

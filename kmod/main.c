@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "accel.h"
 #include "compat.h"
 #include "debugfs.h"
 #include "fabric.h"
@@ -76,10 +77,19 @@ static int __init aifab_init(void)
 	}
 
 	aifab_debugfs = aifab_debugfs_create(aifab_fabric);
+	ret = aifab_accel_init(aifab_fabric, aifab_debugfs);
+	if (ret) {
+		pr_err("cannot create the accelerator devices: %d\n", ret);
+		goto err_remove_accels;
+	}
 	pr_info("loaded: node %s, %u accelerator(s), %u EFA device(s)\n",
 		node_name, accels, efas);
 	return 0;
 
+err_remove_accels:
+	aifab_accel_exit();
+	aifab_debugfs_remove(aifab_debugfs);
+	aifab_nl_unregister();
 err_destroy_fabric:
 	/* Empties the fabric, sysfs mirrors included, before the classes go. */
 	aifab_fabric_clear(aifab_fabric);
@@ -92,6 +102,7 @@ err_free_fabric:
 
 static void __exit aifab_exit(void)
 {
+	aifab_accel_exit();
 	aifab_debugfs_remove(aifab_debugfs);
 	aifab_nl_unregister();
 	aifab_fabric_clear(aifab_fabric);

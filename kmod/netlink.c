@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "accel.h"
 #include "events.h"
 #include "fabric.h"
 #include "health.h"
@@ -971,6 +972,9 @@ static int aifab_nl_topology_set_doit(struct sk_buff *skb,
 		ret = aifab_nl_topo_parse(info, &topo);
 	if (!ret)
 		ret = aifab_topology_replace(aifab_nl_fabric, &topo, info->extack);
+	/* The topology is in whatever happens here; a failure is logged. */
+	if (!ret)
+		aifab_accel_sync(aifab_nl_fabric);
 	kvfree(topo.nodes);
 	kvfree(topo.devs);
 	kvfree(topo.links);

@@ -24,6 +24,10 @@ static const char * const aifab_obj_names[] = {
 	[AIFAB_OBJ_ADJACENCY] = "adjacency",
 	[AIFAB_OBJ_PARTITION] = "partition",
 	[AIFAB_OBJ_FENCE] = "fence",
+	[AIFAB_OBJ_ACCEL_DEV] = "accel_dev",
+	[AIFAB_OBJ_ACCEL_BO] = "accel_bo",
+	[AIFAB_OBJ_ACCEL_JOB] = "accel_job",
+	[AIFAB_OBJ_ACCEL_FENCE] = "accel_fence",
 };
 
 static_assert(ARRAY_SIZE(aifab_obj_names) == AIFAB_OBJ_NR_TYPES);

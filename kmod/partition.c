@@ -13,6 +13,9 @@
 #include "fabric.h"
 #include "partition.h"
 
+/* Membership cannot change under an open file; see access.c. */
+#define AIFAB_DEV_OPEN_MSG "device is open by a process"
+
 static bool aifab_names_repeat(const char * const *names, unsigned int n,
 			       const char **dup)
 {
@@ -59,6 +62,10 @@ static int aifab_devs_resolve_free(struct aifab_fabric *fab,
 		if (devs[i]->partition_id) {
 			aifab_err_attr(extack, "device is in another partition",
 				       names[i]);
+			return -EBUSY;
+		}
+		if (devs[i]->open_count) {
+			aifab_err_attr(extack, AIFAB_DEV_OPEN_MSG, names[i]);
 			return -EBUSY;
 		}
 	}
@@ -174,9 +181,10 @@ static void aifab_partition_drop_fences(struct aifab_fabric *fab, u32 id)
  * @name: the partition
  * @extack: where to say what is wrong
  *
- * Its devices become unpartitioned.
+ * Its devices become unpartitioned. Refused while one of them is open: a
+ * file opened under the partition's rule must not outlive it.
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT or -EBUSY.
  */
 int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 			struct netlink_ext_ack *extack)
@@ -192,6 +200,14 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 	if (!part) {
 		ret = -ENOENT;
 		goto out_unlock;
+	}
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		if (dev->partition_id == part->obj.id && dev->open_count) {
+			aifab_err_name(extack, AIFAB_DEV_OPEN_MSG, obj->name);
+			ret = -EBUSY;
+			goto out_unlock;
+		}
 	}
 	xa_for_each(&fab->devices, id, obj) {
 		dev = container_of(obj, struct aifab_device, obj);
@@ -226,6 +242,10 @@ static int aifab_devs_resolve_members(struct aifab_fabric *fab,
 			aifab_err_attr(extack, "device is not in this partition",
 				       names[i]);
 			return -ENOENT;
+		}
+		if (devs[i]->open_count) {
+			aifab_err_attr(extack, AIFAB_DEV_OPEN_MSG, names[i]);
+			return -EBUSY;
 		}
 	}
 	return 0;

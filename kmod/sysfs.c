@@ -13,6 +13,7 @@
 #include <linux/device.h>
 #include <linux/sysfs.h>
 
+#include "accel.h"
 #include "fabric.h"
 #include "sysfs.h"
 
@@ -89,12 +90,26 @@ static ssize_t mem_bytes_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(mem_bytes);
 
+/* The DRM device node of a local accelerator; an empty line otherwise. */
+static ssize_t dev_node_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	struct aifab_device *dev = dev_get_drvdata(d);
+	char path[32];
+
+	if (!aifab_accel_dev_node(dev->obj.id, path, sizeof(path)))
+		path[0] = '\0';
+	return sysfs_emit(buf, "%s\n", path);
+}
+static DEVICE_ATTR_RO(dev_node);
+
 static struct attribute *aifab_dev_attrs[] = {
 	&dev_attr_type.attr,
 	&dev_attr_node.attr,
 	&dev_attr_local.attr,
 	&dev_attr_partition.attr,
 	&dev_attr_mem_bytes.attr,
+	&dev_attr_dev_node.attr,
 	NULL
 };
 

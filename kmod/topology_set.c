@@ -462,6 +462,12 @@ static int aifab_topo_swap(struct aifab_fabric *fab,
 		NL_SET_ERR_MSG(extack, "partitions exist: delete them before loading a topology");
 		return -EBUSY;
 	}
+	xa_for_each(&fab->devices, id, obj) {
+		if (container_of(obj, struct aifab_device, obj)->open_count) {
+			aifab_err_name(extack, "device is open", obj->name);
+			return -EBUSY;
+		}
+	}
 	for (i = 0; i < 3; i++)
 		xa_init(&old[i]);
 	for (i = 0; i < 3 && !ret; i++)
@@ -491,8 +497,10 @@ out_destroy_old:
  * @topo: the new topology, as the request gave it
  * @extack: where to say what is wrong
  *
- * Refused with -EBUSY while a partition exists: partitions name devices
- * that the new topology may not have.
+ * Refused with -EBUSY while a partition exists, since partitions name
+ * devices that the new topology may not have, and while a local device is
+ * open. The caller then gives new local accelerators their DRM devices
+ * (aifab_accel_sync()).
  *
  * Return: 0 or a negative errno, with the fabric unchanged.
  */

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The accelerator DRM driver: one DRM device per local accelerator of the
+ * fabric, made and removed as the topology changes.
+ *
+ * Each device hangs off its own platform device, as vgem's does; the
+ * platform device carries the DMA mask that PRIME attachments need and
+ * the diagnostics in sysfs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "access.h"
+#include "accel.h"
+#include "compat.h"
+#include "fabric.h"
+#include "objcount.h"
+
+/* Serialises aifab_accel_sync() and aifab_accel_remove_all(). */
+static DEFINE_MUTEX(aifab_accel_lock);
+/* The devices; under aifab_accel_lock. */
+static LIST_HEAD(aifab_accel_devs);
+/*
+ * Fabric device id -> DRM minor index, for the fabric's sysfs. Its own
+ * xarray, read under RCU, so that sysfs never waits on aifab_accel_lock.
+ */
+static DEFINE_XARRAY(aifab_accel_minors);
+
+static int aifab_accel_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct aifab_accel_dev *adev = to_aifab_accel_dev(drm);
+	struct drm_gpu_scheduler *sched;
+	struct aifab_accel_file *af;
+	unsigned int i;
+	int ret;
+
+	ret = aifab_device_open(adev->fab, adev->fab_dev_id);
+	if (ret)
+		return ret;
+	af = kzalloc(sizeof(*af), GFP_KERNEL);
+	if (!af) {
+		ret = -ENOMEM;
+		goto err_close_device;
+	}
+	af->cancel = kzalloc(sizeof(*af->cancel), GFP_KERNEL);
+	if (!af->cancel) {
+		ret = -ENOMEM;
+		goto err_free_file;
+	}
+	kref_init(&af->cancel->ref);
+	mutex_init(&af->submit_lock);
+	af->adev = adev;
+	for (i = 0; i < AIFAB_ACCEL_ENGINES; i++) {
+		sched = &adev->engines[i].sched;
+		ret = drm_sched_entity_init(&af->entity[i],
+					    DRM_SCHED_PRIORITY_NORMAL, &sched,
+					    1, NULL);
+		if (ret)
+			goto err_destroy_entities;
+	}
+	file->driver_priv = af;
+	return 0;
+
+err_destroy_entities:
+	while (i--)
+		drm_sched_entity_destroy(&af->entity[i]);
+	aifab_accel_cancel_put(af->cancel);
+err_free_file:
+	kfree(af);
+err_close_device:
+	aifab_device_close(adev->fab, adev->fab_dev_id);
+	return ret;
+}
+
+/* Jobs still running stop at their next check; queued ones are dropped. */
+static void aifab_accel_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct aifab_accel_dev *adev = to_aifab_accel_dev(drm);
+	struct aifab_accel_file *af = file->driver_priv;
+	unsigned int i;
+
+	atomic_set(&af->cancel->cancelled, 1);
+	for (i = 0; i < AIFAB_ACCEL_ENGINES; i++)
+		drm_sched_entity_destroy(&af->entity[i]);
+	aifab_accel_cancel_put(af->cancel);
+	mutex_destroy(&af->submit_lock);
+	kfree(af);
+	aifab_device_close(adev->fab, adev->fab_dev_id);
+}
+
+static int aifab_accel_info_ioctl(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct aifab_accel_dev *adev = to_aifab_accel_dev(drm);
+	struct drm_aifab_accel_info *args = data;
+	struct aifab_device *dev;
+
+	if (args->flags || memchr_inv(args->reserved, 0, sizeof(args->reserved))) {
+		drm_dbg(drm, "INFO: flags and reserved must be 0\n");
+		return -EINVAL;
+	}
+	args->fabric_dev_id = adev->fab_dev_id;
+	args->engines = AIFAB_ACCEL_ENGINES;
+	strscpy(args->name, adev->name, sizeof(args->name));
+	args->mem_total = adev->mem_total;
+	args->mem_used = atomic64_read(&adev->mem_used);
+	args->mem_peak = atomic64_read(&adev->mem_peak);
+	args->bos = atomic64_read(&adev->bos);
+	args->jobs_submitted = atomic64_read(&adev->jobs_submitted);
+	args->jobs_completed = atomic64_read(&adev->jobs_completed);
+	args->jobs_failed = atomic64_read(&adev->jobs_failed);
+	args->jobs_timedout = atomic64_read(&adev->jobs_timedout);
+	args->job_timeout_ms = READ_ONCE(adev->job_timeout_ms);
+	rcu_read_lock();
+	dev = aifab_device_lookup(adev->fab, adev->fab_dev_id);
+	args->partition_id = dev ? READ_ONCE(dev->partition_id) : 0;
+	rcu_read_unlock();
+	return 0;
+}
+
+static const struct drm_ioctl_desc aifab_accel_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(AIFAB_ACCEL_INFO, aifab_accel_info_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(AIFAB_ACCEL_BO_CREATE, aifab_accel_bo_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(AIFAB_ACCEL_BO_INFO, aifab_accel_bo_info_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(AIFAB_ACCEL_SUBMIT, aifab_accel_submit_ioctl,
+			  DRM_RENDER_ALLOW),
+};
+
+AIFAB_ACCEL_DEFINE_FOPS(aifab_accel_fops);
+
+static const struct drm_driver aifab_accel_driver = {
+	.driver_features = AIFAB_ACCEL_DRIVER_FEATURES,
+	.open = aifab_accel_open,
+	.postclose = aifab_accel_postclose,
+	.gem_create_object = aifab_accel_gem_create_object,
+	.gem_prime_import = aifab_accel_prime_import,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	AIFAB_ACCEL_PRIME_FD_OPS
+	.ioctls = aifab_accel_ioctls,
+	.num_ioctls = ARRAY_SIZE(aifab_accel_ioctls),
+	.fops = &aifab_accel_fops,
+	.name = KBUILD_MODNAME,
+	.desc = "aifab software accelerator",
+	.date = "20261122",
+	.major = 1,
+	.minor = 0,
+};
+
+/* What the fabric wants: one entry per local accelerator. */
+struct aifab_accel_want {
+	u32 id;
+	char name[AIFAB_NAME_MAX];
+	u64 mem_bytes;
+};
+
+static int aifab_accel_wanted(struct aifab_fabric *fab,
+			      struct aifab_accel_want **wantp, u32 *nwant)
+{
+	struct aifab_accel_want *want = NULL;
+	struct aifab_device *dev;
+	struct aifab_object *obj;
+	struct aifab_node *node;
+	unsigned long id;
+	u32 n = 0, max = 0;
+
+	mutex_lock(&fab->lock);
+	xa_for_each(&fab->devices, id, obj)
+		max++;
+	want = kcalloc(max ?: 1, sizeof(*want), GFP_KERNEL);
+	if (!want) {
+		mutex_unlock(&fab->lock);
+		return -ENOMEM;
+	}
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		node = aifab_node_lookup(fab, dev->node_id);
+		if (dev->type != AIFAB_DEV_TYPE_ACCEL || !node || !node->local)
+			continue;
+		want[n].id = dev->obj.id;
+		strscpy(want[n].name, dev->obj.name, sizeof(want[n].name));
+		want[n].mem_bytes = dev->mem_bytes;
+		n++;
+	}
+	mutex_unlock(&fab->lock);
+	*wantp = want;
+	*nwant = n;
+	return 0;
+}
+
+static void aifab_accel_init_dev(struct aifab_accel_dev *adev,
+				 struct platform_device *pdev,
+				 struct aifab_fabric *fab,
+				 const struct aifab_accel_want *w)
+{
+	adev->pdev = pdev;
+	adev->fab = fab;
+	adev->fab_dev_id = w->id;
+	strscpy(adev->name, w->name, sizeof(adev->name));
+	adev->mem_total = w->mem_bytes;
+	adev->job_timeout_ms = AIFAB_ACCEL_DEFAULT_TIMEOUT_MS;
+	spin_lock_init(&adev->jobs_lock);
+	INIT_LIST_HEAD(&adev->jobs);
+}
+
+static int aifab_accel_create(struct aifab_fabric *fab,
+			      const struct aifab_accel_want *w)
+{
+	struct platform_device *pdev;
+	struct aifab_accel_dev *adev;
+	int ret;
+
+	pdev = platform_device_register_simple("aifab-accel",
+					       PLATFORM_DEVID_AUTO, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	if (!devres_open_group(&pdev->dev, NULL, GFP_KERNEL)) {
+		ret = -ENOMEM;
+		goto err_unregister_pdev;
+	}
+	dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	adev = devm_drm_dev_alloc(&pdev->dev, &aifab_accel_driver,
+				  struct aifab_accel_dev, drm);
+	if (IS_ERR(adev)) {
+		ret = PTR_ERR(adev);
+		goto err_release_devres;
+	}
+	aifab_accel_init_dev(adev, pdev, fab, w);
+	ret = aifab_accel_engines_init(adev);
+	if (ret)
+		goto err_release_devres;
+	ret = drm_dev_register(&adev->drm, 0);
+	if (ret)
+		goto err_fini_engines;
+	ret = xa_err(xa_store(&aifab_accel_minors, w->id,
+			      xa_mk_value(aifab_accel_minor(&adev->drm)->index),
+			      GFP_KERNEL));
+	if (ret)
+		goto err_unregister_drm;
+	aifab_accel_sysfs_add(adev);
+	aifab_accel_debugfs_add(adev);
+	list_add_tail(&adev->list, &aifab_accel_devs);
+	aifab_obj_get(AIFAB_OBJ_ACCEL_DEV);
+	return 0;
+
+err_unregister_drm:
+	drm_dev_unregister(&adev->drm);
+err_fini_engines:
+	aifab_accel_engines_fini(adev);
+err_release_devres:
+	devres_release_group(&pdev->dev, NULL);
+err_unregister_pdev:
+	platform_device_unregister(pdev);
+	return ret;
+}
+
+/* The device has no open file: the fabric refuses to remove open ones. */
+static void aifab_accel_destroy(struct aifab_accel_dev *adev)
+{
+	struct platform_device *pdev = adev->pdev;
+
+	list_del(&adev->list);
+	xa_erase(&aifab_accel_minors, adev->fab_dev_id);
+	aifab_accel_sysfs_del(adev);
+	debugfs_remove_recursive(adev->debugfs);
+	drm_dev_unplug(&adev->drm);
+	aifab_accel_engines_fini(adev);
+	/* Exported buffers may keep the drm_device; they hold a reference. */
+	devres_release_group(&pdev->dev, NULL);
+	platform_device_unregister(pdev);
+	aifab_obj_put(AIFAB_OBJ_ACCEL_DEV);
+}
+
+static bool aifab_accel_is_wanted(const struct aifab_accel_dev *adev,
+				  const struct aifab_accel_want *want, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (want[i].id == adev->fab_dev_id)
+			return true;
+	return false;
+}
+
+static bool aifab_accel_exists(u32 id)
+{
+	struct aifab_accel_dev *adev;
+
+	list_for_each_entry(adev, &aifab_accel_devs, list)
+		if (adev->fab_dev_id == id)
+			return true;
+	return false;
+}
+
+/**
+ * aifab_accel_sync() - give each local accelerator its DRM device
+ * @fab: the fabric
+ *
+ * Removes the DRM devices of accelerators that left the fabric and
+ * creates those of new ones. Call after the topology changed.
+ *
+ * Return: 0, or the first error; every device that could be made is.
+ */
+int aifab_accel_sync(struct aifab_fabric *fab)
+{
+	struct aifab_accel_dev *adev, *tmp;
+	struct aifab_accel_want *want;
+	int ret, err = 0;
+	u32 i, n;
+
+	mutex_lock(&aifab_accel_lock);
+	ret = aifab_accel_wanted(fab, &want, &n);
+	if (ret)
+		goto out_unlock;
+	list_for_each_entry_safe(adev, tmp, &aifab_accel_devs, list)
+		if (!aifab_accel_is_wanted(adev, want, n))
+			aifab_accel_destroy(adev);
+	for (i = 0; i < n; i++) {
+		if (aifab_accel_exists(want[i].id))
+			continue;
+		err = aifab_accel_create(fab, &want[i]);
+		if (err) {
+			pr_err("cannot create the DRM device of %s: %d\n",
+			       want[i].name, err);
+			ret = ret ?: err;
+		}
+	}
+	kfree(want);
+out_unlock:
+	mutex_unlock(&aifab_accel_lock);
+	return ret;
+}
+
+/**
+ * aifab_accel_init() - create the DRM devices of the loaded topology
+ * @fab: the fabric
+ * @aifab_debugfs: the module's debugfs directory
+ *
+ * Return: 0 or a negative errno.
+ */
+int aifab_accel_init(struct aifab_fabric *fab, struct dentry *aifab_debugfs)
+{
+	aifab_accel_debugfs_init(aifab_debugfs);
+	return aifab_accel_sync(fab);
+}
+
+/**
+ * aifab_accel_exit() - remove every DRM device, at module unload
+ */
+void aifab_accel_exit(void)
+{
+	struct aifab_accel_dev *adev, *tmp;
+
+	mutex_lock(&aifab_accel_lock);
+	list_for_each_entry_safe(adev, tmp, &aifab_accel_devs, list)
+		aifab_accel_destroy(adev);
+	mutex_unlock(&aifab_accel_lock);
+}
+
+/**
+ * aifab_accel_dev_node() - the device node of a fabric device
+ * @fab_dev_id: the fabric device
+ * @buf: where to write the path
+ * @size: size of @buf
+ *
+ * Return: the path's length, or 0 when the device has no DRM device.
+ */
+ssize_t aifab_accel_dev_node(u32 fab_dev_id, char *buf, size_t size)
+{
+	void *entry = xa_load(&aifab_accel_minors, fab_dev_id);
+
+	if (!entry)
+		return 0;
+	return scnprintf(buf, size, AIFAB_ACCEL_NODE_FMT,
+			 (int)xa_to_value(entry));
+}

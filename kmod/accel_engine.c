@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software engine: each engine's drm_sched scheduler calls run_job(),
+ * which executes the job's commands on the CPU before it returns the
+ * job's (already signalled) completion fence.
+ *
+ * Timeouts: drm_sched's timeout handler could only ask a running CPU loop
+ * to stop, so the engine checks the job's deadline itself, and its file's
+ * cancel flag, every AIFAB_ACCEL_CHUNK_BYTES. A late job fails with
+ * -ETIMEDOUT at most one chunk after its deadline, and the engine goes on
+ * with the next job: nothing needs resetting.
+ *
+ * The engine allocates nothing and takes no sleeping lock: it runs on the
+ * path that signals fences.
+ */
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/fpu/api.h>
+#include <drm/drm_print.h>
+
+#include "accel.h"
+#include "compat.h"
+#include "fabric.h"
+#include "health.h"
+#include "objcount.h"
+
+static const char *aifab_accel_fence_driver_name(struct dma_fence *fence)
+{
+	return KBUILD_MODNAME;
+}
+
+static const char *aifab_accel_fence_timeline_name(struct dma_fence *fence)
+{
+	return "aifab-accel";
+}
+
+/* Every fence holds the module: a syncobj or sync_file may outlive files. */
+static void aifab_accel_fence_release(struct dma_fence *fence)
+{
+	dma_fence_free(fence);
+	aifab_obj_put(AIFAB_OBJ_ACCEL_FENCE);
+	module_put(THIS_MODULE);
+}
+
+static const struct dma_fence_ops aifab_accel_fence_ops = {
+	.get_driver_name = aifab_accel_fence_driver_name,
+	.get_timeline_name = aifab_accel_fence_timeline_name,
+	.release = aifab_accel_fence_release,
+};
+
+static void aifab_accel_fence_init(struct dma_fence *fence, spinlock_t *lock,
+				   u64 context, u64 seqno)
+{
+	__module_get(THIS_MODULE);
+	aifab_obj_get(AIFAB_OBJ_ACCEL_FENCE);
+	dma_fence_init(fence, &aifab_accel_fence_ops, lock, context, seqno);
+}
+
+/**
+ * aifab_accel_fence_create() - a new fence the engine will signal
+ * @lock: the fence's lock
+ * @context: its dma_fence context
+ * @seqno: its number in @context
+ *
+ * Return: the fence, or NULL without memory.
+ */
+struct dma_fence *aifab_accel_fence_create(spinlock_t *lock, u64 context,
+					   u64 seqno)
+{
+	struct dma_fence *fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+
+	if (fence)
+		aifab_accel_fence_init(fence, lock, context, seqno);
+	return fence;
+}
+
+/* Where a job is, for the periodic cancellation and deadline check. */
+struct aifab_accel_exec {
+	struct aifab_accel_job *job;
+	unsigned long deadline;
+	u64 unchecked;
+};
+
+static int aifab_accel_progress(struct aifab_accel_exec *x, u64 bytes)
+{
+	x->unchecked += bytes;
+	if (x->unchecked < AIFAB_ACCEL_CHUNK_BYTES)
+		return 0;
+	x->unchecked = 0;
+	cond_resched();
+	if (atomic_read(&x->job->cancel->cancelled))
+		return -ECANCELED;
+	if (time_after(jiffies, x->deadline))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static struct page *aifab_accel_page(const struct aifab_accel_mem *mem,
+				     u64 off)
+{
+	return mem->backing->pages[off >> PAGE_SHIFT];
+}
+
+/* Bytes from @off to the end of its page. */
+static size_t aifab_accel_page_left(u64 off)
+{
+	return PAGE_SIZE - offset_in_page(off);
+}
+
+static int aifab_accel_fill(struct aifab_accel_exec *x,
+			    const struct aifab_accel_mem *dst, u64 off,
+			    u64 len, u32 pattern)
+{
+	size_t n;
+	void *va;
+	int ret;
+
+	while (len) {
+		n = min_t(u64, len, aifab_accel_page_left(off));
+		va = kmap_local_page(aifab_accel_page(dst, off));
+		memset32(va + offset_in_page(off), pattern, n / 4);
+		kunmap_local(va);
+		off += n;
+		len -= n;
+		ret = aifab_accel_progress(x, n);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Walks two ranges a page piece at a time; @fpu brackets REDUCE's work. */
+static int aifab_accel_walk(struct aifab_accel_exec *x,
+			    const struct drm_aifab_accel_cmd *c,
+			    const struct aifab_accel_mem *dst, u64 doff,
+			    const struct aifab_accel_mem *src, u64 soff, u64 len)
+{
+	void *d, *s;
+	size_t n;
+	int ret;
+
+	while (len) {
+		n = min3(len, (u64)aifab_accel_page_left(doff),
+			 (u64)aifab_accel_page_left(soff));
+		d = kmap_local_page(aifab_accel_page(dst, doff));
+		s = kmap_local_page(aifab_accel_page(src, soff));
+		if (c->op == AIFAB_ACCEL_OP_REDUCE) {
+			kernel_fpu_begin();
+			aifab_accel_reduce(d + offset_in_page(doff),
+					   s + offset_in_page(soff), n / 4,
+					   c->dtype, c->reduce_op);
+			kernel_fpu_end();
+		} else {
+			memcpy(d + offset_in_page(doff),
+			       s + offset_in_page(soff), n);
+		}
+		kunmap_local(s);
+		kunmap_local(d);
+		doff += n;
+		soff += n;
+		len -= n;
+		ret = aifab_accel_progress(x, n);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A COPY between two accelerators crosses the fabric a chunk at a time:
+ * each chunk is routed and sent (lossy links retried) before its bytes
+ * land, so a refused or failed chunk never lands at all.
+ */
+static int aifab_accel_copy_peer(struct aifab_accel_exec *x,
+				 const struct drm_aifab_accel_cmd *c,
+				 const struct aifab_accel_mem *dst,
+				 const struct aifab_accel_mem *src)
+{
+	struct aifab_accel_job *job = x->job;
+	u64 done = 0, n;
+	int ret;
+
+	while (done < c->length) {
+		n = min_t(u64, c->length - done, AIFAB_ACCEL_CHUNK_BYTES);
+		ret = aifab_fabric_transfer(job->adev->fab, src->home->fab_dev_id,
+					    dst->home->fab_dev_id, n, &job->rt);
+		if (ret)
+			return ret;
+		ret = aifab_accel_walk(x, c, dst, c->dst_offset + done, src,
+				       c->src_offset + done, n);
+		if (ret)
+			return ret;
+		done += n;
+	}
+	return 0;
+}
+
+static int aifab_accel_exec_cmd(struct aifab_accel_exec *x, u32 i)
+{
+	struct aifab_accel_job *job = x->job;
+	const struct drm_aifab_accel_cmd *c = &job->cmds[i];
+	const struct aifab_accel_mem *dst = NULL, *src = NULL;
+
+	if (job->cmd_dst[i] >= 0)
+		dst = &job->mem[job->cmd_dst[i]];
+	if (job->cmd_src[i] >= 0)
+		src = &job->mem[job->cmd_src[i]];
+	switch (c->op) {
+	case AIFAB_ACCEL_OP_COPY:
+		if (dst->home != src->home)
+			return aifab_accel_copy_peer(x, c, dst, src);
+		fallthrough;
+	case AIFAB_ACCEL_OP_REDUCE:
+		return aifab_accel_walk(x, c, dst, c->dst_offset, src,
+					c->src_offset, c->length);
+	case AIFAB_ACCEL_OP_FILL:
+		return aifab_accel_fill(x, dst, c->dst_offset, c->length,
+					c->pattern);
+	case AIFAB_ACCEL_OP_SIGNAL:
+		dma_fence_signal(job->cmd_fence[i]);
+		return 0;
+	default:
+		/* WAIT was a dependency: the job runs only after it. */
+		return 0;
+	}
+}
+
+static int aifab_accel_exec(struct aifab_accel_job *job)
+{
+	struct aifab_accel_exec x = {
+		.job = job,
+		.deadline = jiffies + msecs_to_jiffies(job->timeout_ms),
+	};
+	int ret = 0;
+	u32 i;
+
+	/* A failed job upstream makes this one's inputs garbage. */
+	for (i = 0; i < job->nin && !ret; i++)
+		ret = min(dma_fence_get_status(job->in_fences[i]), 0);
+	for (i = 0; i < job->ncmds && !ret; i++)
+		ret = aifab_accel_exec_cmd(&x, i);
+	return ret;
+}
+
+static void aifab_accel_job_account(struct aifab_accel_job *job, int err)
+{
+	struct aifab_accel_dev *adev = job->adev;
+
+	if (!err) {
+		atomic64_inc(&adev->jobs_completed);
+		return;
+	}
+	atomic64_inc(&adev->jobs_failed);
+	if (err == -ETIMEDOUT) {
+		atomic64_inc(&adev->jobs_timedout);
+		dev_info_ratelimited(adev->drm.dev, "job %llu on engine %u cancelled: past its %u ms timeout\n",
+				     job->id, job->engine->index,
+				     job->timeout_ms);
+	}
+}
+
+static struct dma_fence *aifab_accel_run_job(struct drm_sched_job *sched_job)
+{
+	struct aifab_accel_job *job = to_aifab_accel_job(sched_job);
+	struct aifab_accel_engine *engine = job->engine;
+	struct dma_fence *fence = job->hw_fence;
+	int err;
+
+	aifab_accel_fence_init(fence, &engine->fence_lock,
+			       engine->fence_context, ++engine->seqno);
+	job->hw_fence_armed = true;
+	job->ran = true;
+	err = sched_job->s_fence->finished.error;
+	if (!err) {
+		atomic64_set(&engine->running, job->id);
+		err = aifab_accel_exec(job);
+		atomic64_set(&engine->running, 0);
+	}
+	atomic64_inc(&engine->jobs_run);
+	aifab_accel_job_account(job, err);
+	if (err) {
+		/* 6.1's scheduler does not pass the error on; set it here. */
+		dma_fence_set_error(&sched_job->s_fence->finished, err);
+		dma_fence_set_error(fence, err);
+	}
+	dma_fence_signal(fence);
+	return dma_fence_get(fence);
+}
+
+/*
+ * Never called: the scheduler's timeout is MAX_SCHEDULE_TIMEOUT, since
+ * run_job() has finished the job, deadline included, when it returns.
+ */
+static enum drm_gpu_sched_stat
+aifab_accel_timedout_job(struct drm_sched_job *sched_job)
+{
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void aifab_accel_free_job(struct drm_sched_job *sched_job)
+{
+	struct aifab_accel_job *job = to_aifab_accel_job(sched_job);
+	struct aifab_accel_dev *adev = job->adev;
+
+	/* Killed before it ran: its file closed, or its device went away. */
+	if (!job->ran)
+		atomic64_inc(&adev->jobs_failed);
+	spin_lock(&adev->jobs_lock);
+	list_del(&job->list);
+	spin_unlock(&adev->jobs_lock);
+	drm_sched_job_cleanup(sched_job);
+	aifab_accel_job_free(job);
+}
+
+const struct drm_sched_backend_ops aifab_accel_sched_ops = {
+	.run_job = aifab_accel_run_job,
+	.timedout_job = aifab_accel_timedout_job,
+	.free_job = aifab_accel_free_job,
+};
+
+/**
+ * aifab_accel_engines_init() - start a device's engines
+ * @adev: the device
+ *
+ * Return: 0 or a negative errno, with no engine left running.
+ */
+int aifab_accel_engines_init(struct aifab_accel_dev *adev)
+{
+	struct aifab_accel_engine *engine;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < AIFAB_ACCEL_ENGINES; i++) {
+		engine = &adev->engines[i];
+		engine->adev = adev;
+		engine->index = i;
+		engine->fence_context = dma_fence_context_alloc(1);
+		spin_lock_init(&engine->fence_lock);
+		ret = aifab_sched_init(&engine->sched, &aifab_accel_sched_ops,
+				       AIFAB_ACCEL_RING_JOBS, adev->name,
+				       adev->drm.dev);
+		if (ret)
+			goto err_fini_engines;
+	}
+	return 0;
+
+err_fini_engines:
+	while (i--)
+		drm_sched_fini(&adev->engines[i].sched);
+	return ret;
+}
+
+/**
+ * aifab_accel_engines_fini() - stop a device's engines
+ * @adev: the device, with no open file left
+ */
+void aifab_accel_engines_fini(struct aifab_accel_dev *adev)
+{
+	unsigned int i;
+
+	for (i = 0; i < AIFAB_ACCEL_ENGINES; i++)
+		drm_sched_fini(&adev->engines[i].sched);
+}
