@@ -72,6 +72,7 @@ struct aifab_accel_engine {
 	unsigned int index;
 	u64 fence_context;
 	u64 seqno;
+	/* the lock of the engine's fences, as dma_fence_init() wants one */
 	spinlock_t fence_lock;
 	atomic64_t running;
 	atomic64_t jobs_run;
@@ -231,11 +232,27 @@ static inline struct aifab_accel_job *to_aifab_accel_job(struct drm_sched_job *j
 	return container_of(j, struct aifab_accel_job, base);
 }
 
+/**
+ * struct aifab_accel_stats - an accelerator, as the fabric reports it
+ * @dev_node: its device node
+ * @mem_used: &aifab_accel_dev.mem_used
+ * @mem_peak: &aifab_accel_dev.mem_peak
+ * @jobs_completed: &aifab_accel_dev.jobs_completed
+ * @jobs_failed: &aifab_accel_dev.jobs_failed
+ */
+struct aifab_accel_stats {
+	char dev_node[32];
+	u64 mem_used;
+	u64 mem_peak;
+	u64 jobs_completed;
+	u64 jobs_failed;
+};
+
 /* accel_drv.c */
 int aifab_accel_init(struct aifab_fabric *fab, struct dentry *aifab_debugfs);
 void aifab_accel_exit(void);
 int aifab_accel_sync(struct aifab_fabric *fab);
-ssize_t aifab_accel_dev_node(u32 fab_dev_id, char *buf, size_t size);
+int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st);
 
 /* accel_bo.c */
 extern const struct drm_gem_object_funcs aifab_accel_bo_funcs;

@@ -33,10 +33,11 @@ static DEFINE_MUTEX(aifab_accel_lock);
 /* The devices; under aifab_accel_lock. */
 static LIST_HEAD(aifab_accel_devs);
 /*
- * Fabric device id -> DRM minor index, for the fabric's sysfs. Its own
- * xarray, read under RCU, so that sysfs never waits on aifab_accel_lock.
+ * Fabric device id -> device, for the fabric's sysfs and netlink, which
+ * must not wait on aifab_accel_lock (it is taken before the fabric mutex).
+ * A reader takes a reference on the DRM device under the xarray's lock.
  */
-static DEFINE_XARRAY(aifab_accel_minors);
+static DEFINE_XARRAY(aifab_accel_by_id);
 
 static int aifab_accel_open(struct drm_device *drm, struct drm_file *file)
 {
@@ -246,9 +247,7 @@ static int aifab_accel_create(struct aifab_fabric *fab,
 	ret = drm_dev_register(&adev->drm, 0);
 	if (ret)
 		goto err_fini_engines;
-	ret = xa_err(xa_store(&aifab_accel_minors, w->id,
-			      xa_mk_value(aifab_accel_minor(&adev->drm)->index),
-			      GFP_KERNEL));
+	ret = xa_err(xa_store(&aifab_accel_by_id, w->id, adev, GFP_KERNEL));
 	if (ret)
 		goto err_unregister_drm;
 	aifab_accel_sysfs_add(adev);
@@ -274,7 +273,7 @@ static void aifab_accel_destroy(struct aifab_accel_dev *adev)
 	struct platform_device *pdev = adev->pdev;
 
 	list_del(&adev->list);
-	xa_erase(&aifab_accel_minors, adev->fab_dev_id);
+	xa_erase(&aifab_accel_by_id, adev->fab_dev_id);
 	aifab_accel_sysfs_del(adev);
 	debugfs_remove_recursive(adev->debugfs);
 	drm_dev_unplug(&adev->drm);
@@ -372,19 +371,31 @@ void aifab_accel_exit(void)
 }
 
 /**
- * aifab_accel_dev_node() - the device node of a fabric device
+ * aifab_accel_stats() - what an accelerator's DRM device holds and did
  * @fab_dev_id: the fabric device
- * @buf: where to write the path
- * @size: size of @buf
+ * @st: filled in
  *
- * Return: the path's length, or 0 when the device has no DRM device.
+ * Any context that may sleep; takes no aifab lock.
+ *
+ * Return: 0, or -ENODEV when the fabric device has no DRM device.
  */
-ssize_t aifab_accel_dev_node(u32 fab_dev_id, char *buf, size_t size)
+int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st)
 {
-	void *entry = xa_load(&aifab_accel_minors, fab_dev_id);
+	struct aifab_accel_dev *adev;
 
-	if (!entry)
-		return 0;
-	return scnprintf(buf, size, AIFAB_ACCEL_NODE_FMT,
-			 (int)xa_to_value(entry));
+	xa_lock(&aifab_accel_by_id);
+	adev = xa_load(&aifab_accel_by_id, fab_dev_id);
+	if (adev)
+		drm_dev_get(&adev->drm);
+	xa_unlock(&aifab_accel_by_id);
+	if (!adev)
+		return -ENODEV;
+	snprintf(st->dev_node, sizeof(st->dev_node), AIFAB_ACCEL_NODE_FMT,
+		 aifab_accel_minor(&adev->drm)->index);
+	st->mem_used = atomic64_read(&adev->mem_used);
+	st->mem_peak = atomic64_read(&adev->mem_peak);
+	st->jobs_completed = atomic64_read(&adev->jobs_completed);
+	st->jobs_failed = atomic64_read(&adev->jobs_failed);
+	drm_dev_put(&adev->drm);
+	return 0;
 }

@@ -16,23 +16,40 @@
 #include "accel.h"
 #include "fabric.h"
 
-#define AIFAB_ACCEL_COUNTER_ATTR(field)					\
-static ssize_t field##_show(struct device *d,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct aifab_accel_dev *adev = dev_get_drvdata(d);		\
-									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&adev->field));	\
-}									\
-static DEVICE_ATTR_RO(field)
+/* A counter of the device, found by its offset in struct aifab_accel_dev. */
+struct aifab_accel_counter_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
 
-AIFAB_ACCEL_COUNTER_ATTR(mem_used);
-AIFAB_ACCEL_COUNTER_ATTR(mem_peak);
-AIFAB_ACCEL_COUNTER_ATTR(bos);
-AIFAB_ACCEL_COUNTER_ATTR(jobs_submitted);
-AIFAB_ACCEL_COUNTER_ATTR(jobs_completed);
-AIFAB_ACCEL_COUNTER_ATTR(jobs_failed);
-AIFAB_ACCEL_COUNTER_ATTR(jobs_timedout);
+static ssize_t aifab_accel_counter_show(struct device *d,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct aifab_accel_dev *adev = dev_get_drvdata(d);
+	size_t offset = container_of(attr, struct aifab_accel_counter_attr,
+				     attr)->offset;
+
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read((atomic64_t *)((char *)adev + offset)));
+}
+
+static struct aifab_accel_counter_attr aifab_accel_counters[] = {
+	{ __ATTR(mem_used, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, mem_used) },
+	{ __ATTR(mem_peak, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, mem_peak) },
+	{ __ATTR(bos, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, bos) },
+	{ __ATTR(jobs_submitted, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, jobs_submitted) },
+	{ __ATTR(jobs_completed, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, jobs_completed) },
+	{ __ATTR(jobs_failed, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, jobs_failed) },
+	{ __ATTR(jobs_timedout, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, jobs_timedout) },
+};
 
 static ssize_t mem_total_show(struct device *d, struct device_attribute *attr,
 			      char *buf)
@@ -71,16 +88,18 @@ static DEVICE_ATTR_RW(job_timeout_ms);
 
 static struct attribute *aifab_accel_attrs[] = {
 	&dev_attr_mem_total.attr,
-	&dev_attr_mem_used.attr,
-	&dev_attr_mem_peak.attr,
-	&dev_attr_bos.attr,
-	&dev_attr_jobs_submitted.attr,
-	&dev_attr_jobs_completed.attr,
-	&dev_attr_jobs_failed.attr,
-	&dev_attr_jobs_timedout.attr,
+	&aifab_accel_counters[0].attr.attr,
+	&aifab_accel_counters[1].attr.attr,
+	&aifab_accel_counters[2].attr.attr,
+	&aifab_accel_counters[3].attr.attr,
+	&aifab_accel_counters[4].attr.attr,
+	&aifab_accel_counters[5].attr.attr,
+	&aifab_accel_counters[6].attr.attr,
 	&dev_attr_job_timeout_ms.attr,
 	NULL
 };
+
+static_assert(ARRAY_SIZE(aifab_accel_counters) == 7);
 
 static const struct attribute_group aifab_accel_group = {
 	.attrs = aifab_accel_attrs,

@@ -19,6 +19,8 @@ void aifab_event_link_state(struct aifab_fabric *fab,
 void aifab_event_partition(struct aifab_fabric *fab,
 			   const struct aifab_partition *part,
 			   enum aifab_partition_event event);
+void aifab_event_dev(struct aifab_fabric *fab, const struct aifab_device *dev,
+		     enum aifab_dev_event event);
 
 /* Under rcu_read_lock(), in any context. */
 void aifab_event_violation(struct aifab_fabric *fab,

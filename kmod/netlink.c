@@ -8,6 +8,7 @@
 
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 
 #include "accel.h"
 #include "events.h"
@@ -78,12 +79,14 @@ static const struct nla_policy aifab_nl_part_new_policy[AIFAB_A_PARTITION_MAX + 
 	[AIFAB_A_PARTITION_NAME] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_TENANT] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV] = AIFAB_NL_NAME,
+	[AIFAB_A_PARTITION_NETNS_FD] = { .type = NLA_S32 },
 };
 
 static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 1] = {
 	[AIFAB_A_PARTITION_NAME] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV_ADD] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV_DEL] = AIFAB_NL_NAME,
+	[AIFAB_A_PARTITION_NETNS_FD] = { .type = NLA_S32 },
 };
 
 static const struct nla_policy aifab_nl_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
@@ -188,6 +191,23 @@ static int aifab_nl_fill_node(struct sk_buff *skb, struct aifab_fabric *fab,
 			    nla_put_u8(skb, AIFAB_A_NODE_LOCAL, node->local));
 }
 
+static int aifab_nl_put_accel(struct sk_buff *skb, const struct aifab_device *dev)
+{
+	struct aifab_accel_stats st;
+
+	if (aifab_accel_stats(dev->obj.id, &st))
+		return 0;
+	return nla_put_string(skb, AIFAB_A_DEV_DEV_NODE, st.dev_node) ||
+	       nla_put_u64_64bit(skb, AIFAB_A_DEV_MEM_USED, st.mem_used,
+				 AIFAB_A_DEV_PAD) ||
+	       nla_put_u64_64bit(skb, AIFAB_A_DEV_MEM_PEAK, st.mem_peak,
+				 AIFAB_A_DEV_PAD) ||
+	       nla_put_u64_64bit(skb, AIFAB_A_DEV_JOBS_COMPLETED,
+				 st.jobs_completed, AIFAB_A_DEV_PAD) ||
+	       nla_put_u64_64bit(skb, AIFAB_A_DEV_JOBS_FAILED, st.jobs_failed,
+				 AIFAB_A_DEV_PAD);
+}
+
 static int aifab_nl_fill_dev(struct sk_buff *skb, struct aifab_fabric *fab,
 			     struct aifab_object *obj,
 			     const struct aifab_nl_dest *to)
@@ -208,7 +228,11 @@ static int aifab_nl_fill_dev(struct sk_buff *skb, struct aifab_fabric *fab,
 							fab, dev->partition_id) ||
 			    (dev->type == AIFAB_DEV_TYPE_ACCEL &&
 			     nla_put_u64_64bit(skb, AIFAB_A_DEV_MEM_BYTES,
-					       dev->mem_bytes, AIFAB_A_DEV_PAD)));
+					       dev->mem_bytes, AIFAB_A_DEV_PAD)) ||
+			    (node->local &&
+			     nla_put_u32(skb, AIFAB_A_DEV_OPEN_COUNT,
+					 dev->open_count)) ||
+			    aifab_nl_put_accel(skb, dev));
 }
 
 static int aifab_nl_put_link(struct sk_buff *skb, struct aifab_fabric *fab,
@@ -265,6 +289,9 @@ static int aifab_nl_put_partition(struct sk_buff *skb, struct aifab_fabric *fab,
 	return nla_put_u32(skb, AIFAB_A_PARTITION_ID, part->obj.id) ||
 	       nla_put_string(skb, AIFAB_A_PARTITION_NAME, part->obj.name) ||
 	       nla_put_string(skb, AIFAB_A_PARTITION_TENANT, part->tenant) ||
+	       (part->netns_cookie &&
+		nla_put_u64_64bit(skb, AIFAB_A_PARTITION_NETNS_COOKIE,
+				  part->netns_cookie, AIFAB_A_PARTITION_PAD)) ||
 	       (part->ndevs && aifab_nl_put_members(skb, fab, part->obj.id));
 }
 
@@ -513,16 +540,44 @@ static int aifab_nl_collect_names(struct genl_info *info, int type,
 	return 0;
 }
 
+/* The namespace NETNS_FD names, as a cookie; -1 stands for none (0). */
+static int aifab_nl_netns_cookie(struct genl_info *info, u64 *cookie)
+{
+	struct nlattr *nla = info->attrs[AIFAB_A_PARTITION_NETNS_FD];
+	struct net *net;
+	s32 fd;
+
+	*cookie = 0;
+	if (!nla)
+		return 0;
+	fd = nla_get_s32(nla);
+	if (fd == -1)
+		return 0;
+	net = get_net_ns_by_fd(fd);
+	if (IS_ERR(net)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "not a file descriptor of a network namespace");
+		return PTR_ERR(net);
+	}
+	*cookie = net->net_cookie;
+	put_net(net);
+	return 0;
+}
+
 static int aifab_nl_partition_new_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
 	unsigned int ndevs;
 	const char **devs;
+	u64 netns;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_TENANT))
 		return -EINVAL;
+	ret = aifab_nl_netns_cookie(info, &netns);
+	if (ret)
+		return ret;
 	devs = kcalloc(AIFAB_PARTITION_REQ_DEVS, sizeof(*devs), GFP_KERNEL);
 	if (!devs)
 		return -ENOMEM;
@@ -531,7 +586,7 @@ static int aifab_nl_partition_new_doit(struct sk_buff *skb,
 		ret = aifab_partition_new(aifab_nl_fabric,
 					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
 					  nla_data(info->attrs[AIFAB_A_PARTITION_TENANT]),
-					  devs, ndevs, info->extack);
+					  devs, ndevs, netns, info->extack);
 	kfree(devs);
 	return ret;
 }
@@ -549,12 +604,17 @@ static int aifab_nl_partition_del_doit(struct sk_buff *skb,
 static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
+	bool set_netns = info->attrs[AIFAB_A_PARTITION_NETNS_FD];
 	unsigned int nadd, ndel;
 	const char **names;
+	u64 netns;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, AIFAB_A_PARTITION_NAME))
 		return -EINVAL;
+	ret = aifab_nl_netns_cookie(info, &netns);
+	if (ret)
+		return ret;
 	names = kcalloc(2 * AIFAB_PARTITION_REQ_DEVS, sizeof(*names), GFP_KERNEL);
 	if (!names)
 		return -ENOMEM;
@@ -562,8 +622,8 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 	if (!ret)
 		ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV_DEL,
 					     names + AIFAB_PARTITION_REQ_DEVS, &ndel);
-	if (!ret && !nadd && !ndel) {
-		NL_SET_ERR_MSG(info->extack, "nothing to change: give devices to add or remove");
+	if (!ret && !nadd && !ndel && !set_netns) {
+		NL_SET_ERR_MSG(info->extack, "nothing to change: give devices to add or remove, or a netns");
 		ret = -EINVAL;
 	}
 	if (!ret)
@@ -571,7 +631,7 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
 					  names, nadd,
 					  names + AIFAB_PARTITION_REQ_DEVS, ndel,
-					  info->extack);
+					  set_netns ? &netns : NULL, info->extack);
 	kfree(names);
 	return ret;
 }
@@ -1097,6 +1157,33 @@ void aifab_event_link_state(struct aifab_fabric *fab,
 				 GFP_KERNEL, &hdr);
 	if (msg)
 		aifab_nl_event_send(msg, hdr, aifab_nl_put_link(msg, fab, link),
+				    GFP_KERNEL);
+}
+
+/**
+ * aifab_event_dev() - a device appeared or vanished
+ * @fab: the fabric, whose mutex the caller holds
+ * @dev: the device; its node is still, or already, in the fabric
+ * @event: what happened
+ */
+void aifab_event_dev(struct aifab_fabric *fab, const struct aifab_device *dev,
+		     enum aifab_dev_event event)
+{
+	struct aifab_node *node = aifab_node_lookup(fab, dev->node_id);
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = aifab_nl_event_new(fab, AIFAB_CMD_DEV_NTF, NLMSG_GOODSIZE,
+				 GFP_KERNEL, &hdr);
+	if (msg)
+		aifab_nl_event_send(msg, hdr,
+				    nla_put_u32(msg, AIFAB_A_DEV_ID, dev->obj.id) ||
+				    nla_put_string(msg, AIFAB_A_DEV_NAME, dev->obj.name) ||
+				    nla_put_u32(msg, AIFAB_A_DEV_TYPE, dev->type) ||
+				    (node &&
+				     (nla_put_string(msg, AIFAB_A_DEV_NODE, node->obj.name) ||
+				      nla_put_u8(msg, AIFAB_A_DEV_LOCAL, node->local))) ||
+				    nla_put_u32(msg, AIFAB_A_DEV_EVENT, event),
 				    GFP_KERNEL);
 }
 

@@ -102,13 +102,15 @@ static int aifab_partition_check_names(const char *name, const char *tenant,
  * @tenant: the owner
  * @devs: names of devices to put in it; none may be in a partition yet
  * @ndevs: how many, at most %AIFAB_PARTITION_REQ_DEVS
+ * @netns_cookie: the network namespace its devices open from, 0 for any
  * @extack: where to say what is wrong
  *
  * Return: 0 or a negative errno, with nothing changed.
  */
 int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 			const char *tenant, const char * const *devs,
-			unsigned int ndevs, struct netlink_ext_ack *extack)
+			unsigned int ndevs, u64 netns_cookie,
+			struct netlink_ext_ack *extack)
 {
 	struct aifab_device **members;
 	struct aifab_partition *part;
@@ -126,6 +128,7 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 	strscpy(part->obj.name, name, sizeof(part->obj.name));
 	strscpy(part->tenant, tenant, sizeof(part->tenant));
 	part->ndevs = ndevs;
+	part->netns_cookie = netns_cookie;
 
 	mutex_lock(&fab->lock);
 	ret = aifab_devs_resolve_free(fab, devs, ndevs, 0, members, extack);
@@ -175,6 +178,24 @@ static void aifab_partition_drop_fences(struct aifab_fabric *fab, u32 id)
 	}
 }
 
+/* -EBUSY when a member of partition @id is open. */
+static int aifab_partition_members_idle(struct aifab_fabric *fab, u32 id,
+					struct netlink_ext_ack *extack)
+{
+	struct aifab_device *dev;
+	struct aifab_object *obj;
+	unsigned long i;
+
+	xa_for_each(&fab->devices, i, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		if (dev->partition_id == id && dev->open_count) {
+			aifab_err_name(extack, AIFAB_DEV_OPEN_MSG, obj->name);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 /**
  * aifab_partition_del() - delete a partition and its fences
  * @fab: the fabric
@@ -201,14 +222,9 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 		ret = -ENOENT;
 		goto out_unlock;
 	}
-	xa_for_each(&fab->devices, id, obj) {
-		dev = container_of(obj, struct aifab_device, obj);
-		if (dev->partition_id == part->obj.id && dev->open_count) {
-			aifab_err_name(extack, AIFAB_DEV_OPEN_MSG, obj->name);
-			ret = -EBUSY;
-			goto out_unlock;
-		}
-	}
+	ret = aifab_partition_members_idle(fab, part->obj.id, extack);
+	if (ret)
+		goto out_unlock;
 	xa_for_each(&fab->devices, id, obj) {
 		dev = container_of(obj, struct aifab_device, obj);
 		if (dev->partition_id == part->obj.id)
@@ -290,6 +306,8 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
  * @nadd: how many
  * @del: names of member devices to remove
  * @ndel: how many
+ * @netns_cookie: the network namespace its devices open from from now on,
+ *	0 for any; NULL leaves it. Not changed while a member is open.
  * @extack: where to say what is wrong
  *
  * Return: 0 or a negative errno, with nothing changed.
@@ -297,7 +315,7 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
 int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 			const char * const *add, unsigned int nadd,
 			const char * const *del, unsigned int ndel,
-			struct netlink_ext_ack *extack)
+			const u64 *netns_cookie, struct netlink_ext_ack *extack)
 {
 	struct aifab_partition *part;
 	struct aifab_device **devs;
@@ -314,8 +332,12 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 	}
 	ret = aifab_partition_resolve_set(fab, part, add, nadd, del, ndel, devs,
 					  extack);
+	if (!ret && netns_cookie && *netns_cookie != part->netns_cookie)
+		ret = aifab_partition_members_idle(fab, part->obj.id, extack);
 	if (ret)
 		goto out_unlock;
+	if (netns_cookie)
+		part->netns_cookie = *netns_cookie;
 	aifab_devs_assign(devs, nadd, part->obj.id);
 	aifab_devs_assign(devs + nadd, ndel, 0);
 	part->ndevs += nadd;

@@ -6,6 +6,8 @@
 #ifndef _AIFAB_PARTITION_H
 #define _AIFAB_PARTITION_H
 
+#include <linux/types.h>
+
 struct aifab_fabric;
 struct netlink_ext_ack;
 
@@ -19,13 +21,14 @@ struct netlink_ext_ack;
 
 int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 			const char *tenant, const char * const *devs,
-			unsigned int ndevs, struct netlink_ext_ack *extack);
+			unsigned int ndevs, u64 netns_cookie,
+			struct netlink_ext_ack *extack);
 int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 			struct netlink_ext_ack *extack);
 int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 			const char * const *add, unsigned int nadd,
 			const char * const *del, unsigned int ndel,
-			struct netlink_ext_ack *extack);
+			const u64 *netns_cookie, struct netlink_ext_ack *extack);
 int aifab_fence_new(struct aifab_fabric *fab, const char *a, const char *b,
 		    struct netlink_ext_ack *extack);
 int aifab_fence_del(struct aifab_fabric *fab, const char *a, const char *b,

@@ -95,11 +95,11 @@ static ssize_t dev_node_show(struct device *d, struct device_attribute *attr,
 			     char *buf)
 {
 	struct aifab_device *dev = dev_get_drvdata(d);
-	char path[32];
+	struct aifab_accel_stats st;
 
-	if (!aifab_accel_dev_node(dev->obj.id, path, sizeof(path)))
-		path[0] = '\0';
-	return sysfs_emit(buf, "%s\n", path);
+	if (aifab_accel_stats(dev->obj.id, &st))
+		st.dev_node[0] = '\0';
+	return sysfs_emit(buf, "%s\n", st.dev_node);
 }
 static DEVICE_ATTR_RO(dev_node);
 

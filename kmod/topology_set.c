@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <net/netlink.h>
 
+#include "events.h"
 #include "fabric.h"
 #include "sysfs.h"
 #include "topology.h"
@@ -415,6 +416,7 @@ static void aifab_topo_adopt(struct aifab_fabric *fab,
 		plan->nodes[i] = NULL;
 	}
 	for (i = 0; i < topo->ndevs; i++) {
+		aifab_event_dev(fab, plan->devs[i], AIFAB_DEV_EVENT_NEW);
 		rcu_assign_pointer(plan->devs[i]->adj, plan->adj[i]);
 		if (plan->devs[i]->obj.id > fab->max_dev_id)
 			WRITE_ONCE(fab->max_dev_id, plan->devs[i]->obj.id);
@@ -479,6 +481,9 @@ static int aifab_topo_swap(struct aifab_fabric *fab,
 		goto out_destroy_old;
 	}
 	aifab_fabric_unmirror(fab, &old[0], &old[1]);
+	xa_for_each(&old[1], id, obj)
+		aifab_event_dev(fab, container_of(obj, struct aifab_device, obj),
+				AIFAB_DEV_EVENT_DEL);
 	aifab_topo_adopt(fab, plan);
 	for (i = 0; i < 3; i++)
 		xa_for_each(&old[i], id, obj)

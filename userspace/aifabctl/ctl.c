@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/aifab.h>
 
@@ -124,6 +125,16 @@ static int ctl_args_report(struct ctl *ctl, const struct ctl_obj *obj,
  *
  * Return: The exit status.
  */
+static int ctl_run_args(struct ctl *ctl, const struct ctl_obj *obj,
+			const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	ctl->obj = obj->name;
+	ctl->verb = cmd->name;
+	if (!(cmd->flags & CTL_CMD_CONNECT_LATE) && ctl_connect(ctl))
+		return CTL_EXIT_ERR;
+	return cmd->run(ctl, a);
+}
+
 static int ctl_run(struct ctl *ctl, const struct ctl_obj *obj,
 		   const struct ctl_cmd *cmd, int argc, char **argv)
 {
@@ -132,12 +143,12 @@ static int ctl_run(struct ctl *ctl, const struct ctl_obj *obj,
 
 	ret = cmd->args(argc, argv, &a);
 	if (ret)
-		return ctl_args_report(ctl, obj, &a);
-	ctl->obj = obj->name;
-	ctl->verb = cmd->name;
-	if (!(cmd->flags & CTL_CMD_CONNECT_LATE) && ctl_connect(ctl))
-		return CTL_EXIT_ERR;
-	return cmd->run(ctl, &a);
+		ret = ctl_args_report(ctl, obj, &a);
+	else
+		ret = ctl_run_args(ctl, obj, cmd, &a);
+	if (a.has_netns_fd)
+		close(a.netns_fd);
+	return ret;
 }
 
 /**

@@ -60,6 +60,8 @@ struct ctl_args {
 	const char *expected;		/* what would have been accepted */
 	const char *file;		/* a file to read; "-" for ctl->in */
 	bool prometheus;		/* stats show --prometheus */
+	bool has_netns_fd;		/* @netns_fd is open for the request; */
+	int netns_fd;			/* ctl_run() closes it */
 };
 
 /*

@@ -20,7 +20,42 @@ static const struct aifab_nl_policy dev_policy[AIFAB_A_DEV_MAX + 1] = {
 	[AIFAB_A_DEV_LOCAL] = { MNL_TYPE_U8, true },
 	[AIFAB_A_DEV_PARTITION] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_DEV_MEM_BYTES] = { MNL_TYPE_U64, false },
+	[AIFAB_A_DEV_DEV_NODE] = { MNL_TYPE_NUL_STRING, false },
+	[AIFAB_A_DEV_MEM_USED] = { MNL_TYPE_U64, false },
+	[AIFAB_A_DEV_MEM_PEAK] = { MNL_TYPE_U64, false },
+	[AIFAB_A_DEV_JOBS_COMPLETED] = { MNL_TYPE_U64, false },
+	[AIFAB_A_DEV_JOBS_FAILED] = { MNL_TYPE_U64, false },
+	[AIFAB_A_DEV_OPEN_COUNT] = { MNL_TYPE_U32, false },
 };
+
+/* What a local device's node reports: printed only when the kernel sent it. */
+static const struct {
+	uint16_t type;
+	const char *key;
+	const char *fmt;
+} dev_local_u64[] = {
+	{ AIFAB_A_DEV_MEM_USED, "mem_used", " used %" PRIu64 },
+	{ AIFAB_A_DEV_MEM_PEAK, "mem_peak", " peak %" PRIu64 },
+	{ AIFAB_A_DEV_JOBS_COMPLETED, "jobs_completed", " jobs %" PRIu64 },
+	{ AIFAB_A_DEV_JOBS_FAILED, "jobs_failed", " failed %" PRIu64 },
+};
+
+static void dev_print_local(struct aifab_out *out, const struct nlattr **tb)
+{
+	size_t i;
+
+	if (tb[AIFAB_A_DEV_DEV_NODE])
+		ctl_out_str(out, "dev_node", " dev %s", tb[AIFAB_A_DEV_DEV_NODE],
+			    NULL);
+	for (i = 0; i < CTL_ARRAY_SIZE(dev_local_u64); i++)
+		if (tb[dev_local_u64[i].type])
+			aifab_out_uint(out, dev_local_u64[i].key,
+				       dev_local_u64[i].fmt,
+				       mnl_attr_get_u64(tb[dev_local_u64[i].type]));
+	if (tb[AIFAB_A_DEV_OPEN_COUNT])
+		ctl_out_u32(out, "open_count", " open %" PRIu64,
+			    tb[AIFAB_A_DEV_OPEN_COUNT]);
+}
 
 /**
  * dev_print() - Print one DEV_GET reply as an element of the open array.
@@ -28,7 +63,9 @@ static const struct aifab_nl_policy dev_policy[AIFAB_A_DEV_MAX + 1] = {
  * @data: The output context.
  *
  * Text: "accel0: type accel node node0 local partition - mem 1073741824",
- * "local" only for local devices and "mem" only for accelerators.
+ * "local" only for local devices and "mem" only for accelerators. A local
+ * device adds "open N", and a local accelerator
+ * "dev /dev/accel/accel0 used N peak N jobs N failed N".
  *
  * Return: 0, -EBADMSG for a malformed reply, or an output error.
  */
@@ -62,6 +99,7 @@ int dev_print(const struct nlmsghdr *nlh, void *data)
 			       mnl_attr_get_u64(mem));
 	else
 		aifab_out_null(out, "mem_bytes", NULL);
+	dev_print_local(out, tb);
 	aifab_out_nl(out);
 	/* The output layer keeps the first error; the last call returns it. */
 	return aifab_out_close_object(out);

@@ -18,9 +18,10 @@
 #include "ctl.h"
 
 /* Room for the attributes of the largest set an event uses. */
-#define MON_TB_MAX	16
+#define MON_TB_MAX	24
 
 _Static_assert(AIFAB_A_LINK_MAX <= MON_TB_MAX &&
+	       AIFAB_A_DEV_MAX <= MON_TB_MAX &&
 	       AIFAB_A_VIOLATION_MAX <= MON_TB_MAX &&
 	       AIFAB_A_PARTITION_MAX <= MON_TB_MAX,
 	       "MON_TB_MAX is too small for an event attribute set");
@@ -56,6 +57,21 @@ static const struct aifab_nl_policy mon_partition_policy[AIFAB_A_PARTITION_MAX +
 	[AIFAB_A_PARTITION_TENANT] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_PARTITION_EVENT] = { MNL_TYPE_U32, true },
+	[AIFAB_A_PARTITION_NETNS_COOKIE] = { MNL_TYPE_U64, false },
+};
+
+static const struct aifab_nl_policy mon_dev_policy[AIFAB_A_DEV_MAX + 1] = {
+	[AIFAB_A_DEV_ID] = { MNL_TYPE_U32, false },
+	[AIFAB_A_DEV_NAME] = { MNL_TYPE_NUL_STRING, true },
+	[AIFAB_A_DEV_TYPE] = { MNL_TYPE_U32, false },
+	[AIFAB_A_DEV_NODE] = { MNL_TYPE_NUL_STRING, false },
+	[AIFAB_A_DEV_LOCAL] = { MNL_TYPE_U8, false },
+	[AIFAB_A_DEV_EVENT] = { MNL_TYPE_U32, true },
+};
+
+static const char *const mon_dev_action_names[] = {
+	[AIFAB_DEV_EVENT_NEW] = "new",
+	[AIFAB_DEV_EVENT_DEL] = "del",
 };
 
 static const char *const mon_action_names[] = {
@@ -99,6 +115,20 @@ static int mon_partition(struct aifab_out *out, const struct nlmsghdr *nlh,
 	return partition_print_fields(out, nlh, tb);
 }
 
+/* Text: "new accel0: type accel node node0". */
+static int mon_dev(struct aifab_out *out, const struct nlmsghdr *nlh,
+		   const struct nlattr **tb)
+{
+	(void)nlh;
+	ctl_out_enum(out, "action", "%s ", tb[AIFAB_A_DEV_EVENT],
+		     mon_dev_action_names, CTL_ARRAY_SIZE(mon_dev_action_names));
+	ctl_out_str(out, "name", "%s:", tb[AIFAB_A_DEV_NAME], NULL);
+	ctl_out_enum(out, "type", " type %s", tb[AIFAB_A_DEV_TYPE],
+		     ctl_dev_type_names, CTL_ARRAY_SIZE(ctl_dev_type_names));
+	return ctl_out_str(out, "node", " node %s", tb[AIFAB_A_DEV_NODE],
+			   " node -");
+}
+
 struct mon_event {
 	uint8_t cmd;
 	const char *name;
@@ -115,6 +145,7 @@ static const struct mon_event mon_events[] = {
 	  mon_violation_policy, AIFAB_A_VIOLATION_MAX, mon_violation },
 	{ AIFAB_CMD_PARTITION_NTF, "partition", mon_partition_policy,
 	  AIFAB_A_PARTITION_MAX, mon_partition },
+	{ AIFAB_CMD_DEV_NTF, "dev", mon_dev_policy, AIFAB_A_DEV_MAX, mon_dev },
 };
 
 static const struct mon_event *mon_find(const struct nlmsghdr *nlh)

@@ -3,11 +3,15 @@
  * aifabctl partition: tenant partitions, the sets of devices that may talk.
  *
  *   aifabctl partition show [NAME]
- *   aifabctl partition add NAME tenant TENANT [dev DEV...]
+ *   aifabctl partition add NAME tenant TENANT [netns NS] [dev DEV...]
  *   aifabctl partition set NAME add|del dev DEV...
+ *   aifabctl partition set NAME netns NS|none
  *   aifabctl partition del NAME
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/aifab.h>
@@ -19,6 +23,7 @@ static const struct aifab_nl_policy partition_policy[AIFAB_A_PARTITION_MAX + 1] 
 	[AIFAB_A_PARTITION_NAME] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_PARTITION_TENANT] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
+	[AIFAB_A_PARTITION_NETNS_COOKIE] = { MNL_TYPE_U64, false },
 };
 
 /**
@@ -27,7 +32,9 @@ static const struct aifab_nl_policy partition_policy[AIFAB_A_PARTITION_MAX + 1] 
  * @nlh: The message, whose AIFAB_A_PARTITION_DEV attributes list members.
  * @tb: Its validated attributes; only the name is sure to be there.
  *
- * Text: "p1: tenant t1 devices accel0 accel1", or "devices -" when empty.
+ * Text: "p1: tenant t1 netns 4097 devices accel0 accel1", with "netns" only
+ * for a partition bound to a network namespace (its cookie), and
+ * "devices -" when it has none.
  *
  * Return: As the output layer.
  */
@@ -41,6 +48,11 @@ int partition_print_fields(struct aifab_out *out, const struct nlmsghdr *nlh,
 	ctl_out_str(out, "name", "%s:", tb[AIFAB_A_PARTITION_NAME], NULL);
 	ctl_out_str(out, "tenant", " tenant %s", tb[AIFAB_A_PARTITION_TENANT],
 		    NULL);
+	if (tb[AIFAB_A_PARTITION_NETNS_COOKIE])
+		aifab_out_uint(out, "netns_cookie", " netns %" PRIu64,
+			       mnl_attr_get_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE]));
+	else
+		aifab_out_null(out, "netns_cookie", NULL);
 	aifab_out_text(out, " devices");
 	aifab_out_open_array(out, "devices");
 	/* Every DEV attribute was validated by the parse that filled @tb. */
@@ -95,23 +107,60 @@ static int partition_show_run(struct ctl *ctl, const struct ctl_args *a)
 	return ctl_show(ctl, a, partition_print);
 }
 
-/* partition add NAME tenant TENANT [dev DEV...] */
+/*
+ * netns NS: a name under /run/netns (as ip-netns makes them) or a path
+ * with a slash, such as /proc/PID/ns/net; "none" unbinds. The file stays
+ * open until the request is done, since the kernel reads it by fd.
+ */
+static int partition_netns(struct ctl_args *a, const char *ns)
+{
+	char path[4096];
+	int fd = -1;
+
+	if (strcmp(ns, "none")) {
+		if (strchr(ns, '/'))
+			snprintf(path, sizeof(path), "%s", ns);
+		else if (ctl_name_valid(ns))
+			snprintf(path, sizeof(path), "/run/netns/%s", ns);
+		else
+			return ctl_args_bad(a, "network namespace", ns,
+					    "a name under /run/netns, a path, or none");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return ctl_args_bad(a, "network namespace", ns,
+					    "an existing network namespace file");
+		a->has_netns_fd = true;
+		a->netns_fd = fd;
+	}
+	if (aifab_nl_req_u32(&a->req, AIFAB_A_PARTITION_NETNS_FD, (uint32_t)fd))
+		return -EINVAL;
+	return 0;
+}
+
+/* partition add NAME tenant TENANT [netns NS] [dev DEV...] */
 static int partition_add_args(int argc, char **argv, struct ctl_args *a)
 {
-	int ret;
+	int ret, next = 3;
 
 	aifab_nl_req_init(&a->req, AIFAB_CMD_PARTITION_NEW, false);
 	if (argc < 3 || strcmp(argv[1], "tenant"))
-		return -EINVAL;
-	if (argc > 3 && strcmp(argv[3], "dev"))
 		return -EINVAL;
 	ret = partition_name(a, argv[0]);
 	if (!ret)
 		ret = ctl_args_name(a, AIFAB_A_PARTITION_TENANT, "tenant name",
 				    argv[2]);
-	if (!ret && argc > 3)
+	if (!ret && argc > next && !strcmp(argv[next], "netns")) {
+		if (argc < next + 2 || !strcmp(argv[next + 1], "none"))
+			return -EINVAL;
+		ret = partition_netns(a, argv[next + 1]);
+		next += 2;
+	}
+	if (!ret && argc > next) {
+		if (strcmp(argv[next], "dev"))
+			return -EINVAL;
 		ret = ctl_args_names(a, AIFAB_A_PARTITION_DEV, "device name",
-				     argc - 4, argv + 4);
+				     argc - next - 1, argv + next + 1);
+	}
 	return ret;
 }
 
@@ -125,6 +174,10 @@ static int partition_set_args(int argc, char **argv, struct ctl_args *a)
 	int ret;
 
 	aifab_nl_req_init(&a->req, AIFAB_CMD_PARTITION_SET, false);
+	if (argc == 3 && !strcmp(argv[1], "netns")) {
+		ret = partition_name(a, argv[0]);
+		return ret ? ret : partition_netns(a, argv[2]);
+	}
 	if (argc < 4 || strcmp(argv[2], "dev"))
 		return -EINVAL;
 	if (!strcmp(argv[1], "add"))
@@ -157,7 +210,9 @@ static const struct ctl_cmd partition_cmds[] = {
 
 const struct ctl_obj ctl_partition_obj = {
 	"partition",
-	"aifabctl partition { show [NAME] | add NAME tenant TENANT [dev DEV...]"
-	" | set NAME { add | del } dev DEV... | del NAME }",
+	"aifabctl partition { show [NAME]"
+	" | add NAME tenant TENANT [netns NS] [dev DEV...]"
+	" | set NAME { add | del } dev DEV... | set NAME netns { NS | none }"
+	" | del NAME }",
 	partition_cmds, CTL_ARRAY_SIZE(partition_cmds),
 };

@@ -487,8 +487,9 @@ static void test_cli_usage(void **state)
 	assert_int_equal(FAKE_RUN(fk, 0, "partition", "add", "p1"), 1);
 	assert_string_equal(fk->err,
 			    "Usage: aifabctl partition { show [NAME] | "
-			    "add NAME tenant TENANT [dev DEV...] | "
-			    "set NAME { add | del } dev DEV... | del NAME }\n");
+			    "add NAME tenant TENANT [netns NS] [dev DEV...] | "
+			    "set NAME { add | del } dev DEV... | "
+			    "set NAME netns { NS | none } | del NAME }\n");
 
 	assert_int_equal(FAKE_RUN(fk, 0, "fence", "add"), 1);
 	assert_string_equal(fk->err, "Usage: aifabctl fence { show | "

@@ -403,9 +403,10 @@ static void test_partition_show(void **state)
 	assert_int_equal(FAKE_RUN(fk, JSON, "partition", "show"), 0);
 	assert_output(fk,
 		"[{\"id\":1,\"name\":\"p1\",\"tenant\":\"acme\","
+		"\"netns_cookie\":null,"
 		"\"devices\":[\"accel0\",\"accel1\",\"efa0\"]},"
 		"{\"id\":2,\"name\":\"p2\",\"tenant\":\"beta\","
-		"\"devices\":[]}]\n");
+		"\"netns_cookie\":null,\"devices\":[]}]\n");
 }
 
 static void test_partition_malformed(void **state)
@@ -716,7 +717,7 @@ static void test_monitor_partition(void **state)
 	mon_print(&m, nlh, JSON);
 	assert_string_equal(m.buf,
 		"{\"event\":\"partition\",\"action\":\"new\",\"id\":4,"
-		"\"name\":\"p1\",\"tenant\":\"acme\","
+		"\"name\":\"p1\",\"tenant\":\"acme\",\"netns_cookie\":null,"
 		"\"devices\":[\"accel0\"]}\n");
 
 	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",

@@ -95,6 +95,16 @@ enum aifab_partition_event {
 	AIFAB_PARTITION_EVENT_CHANGE,
 };
 
+/**
+ * enum aifab_dev_event - what happened to a device
+ * @AIFAB_DEV_EVENT_NEW: it appeared, with a topology change
+ * @AIFAB_DEV_EVENT_DEL: it vanished, with a topology change
+ */
+enum aifab_dev_event {
+	AIFAB_DEV_EVENT_NEW = 1,
+	AIFAB_DEV_EVENT_DEL,
+};
+
 #define AIFAB_FAMILY_NAME	"aifab"
 #define AIFAB_FAMILY_VERSION	1
 #define AIFAB_MCGRP_MONITOR	"monitor"
@@ -127,6 +137,20 @@ enum aifab_a_node {
  *	when it is in none
  * @AIFAB_A_DEV_MEM_BYTES: u64, memory capacity of an accelerator
  * @AIFAB_A_DEV_PAD: padding for 64-bit attributes; never carries data
+ * @AIFAB_A_DEV_DEV_NODE: string, the device node of a local device
+ *	(/dev/accel/accelN, or /dev/dri/renderDN on kernels without DRM
+ *	accel); absent when it has none
+ * @AIFAB_A_DEV_MEM_USED: u64, bytes of a local accelerator's memory held
+ *	by buffer objects
+ * @AIFAB_A_DEV_MEM_PEAK: u64, the highest @AIFAB_A_DEV_MEM_USED since the
+ *	device node was created
+ * @AIFAB_A_DEV_JOBS_COMPLETED: u64, jobs a local accelerator finished
+ *	without error
+ * @AIFAB_A_DEV_JOBS_FAILED: u64, jobs a local accelerator finished with
+ *	an error, timeouts included
+ * @AIFAB_A_DEV_OPEN_COUNT: u32, files open on the local device; its
+ *	partition membership cannot change while any is
+ * @AIFAB_A_DEV_EVENT: u32, &enum aifab_dev_event, in DEV_NTF only
  * @__AIFAB_A_DEV_MAX: one past the last attribute
  * @AIFAB_A_DEV_MAX: the last attribute
  */
@@ -139,6 +163,13 @@ enum aifab_a_dev {
 	AIFAB_A_DEV_PARTITION,
 	AIFAB_A_DEV_MEM_BYTES,
 	AIFAB_A_DEV_PAD,
+	AIFAB_A_DEV_DEV_NODE,
+	AIFAB_A_DEV_MEM_USED,
+	AIFAB_A_DEV_MEM_PEAK,
+	AIFAB_A_DEV_JOBS_COMPLETED,
+	AIFAB_A_DEV_JOBS_FAILED,
+	AIFAB_A_DEV_OPEN_COUNT,
+	AIFAB_A_DEV_EVENT,
 
 	__AIFAB_A_DEV_MAX,
 	AIFAB_A_DEV_MAX = __AIFAB_A_DEV_MAX - 1
@@ -199,6 +230,13 @@ enum aifab_a_link {
  *	device to remove
  * @AIFAB_A_PARTITION_EVENT: u32, &enum aifab_partition_event, in
  *	PARTITION_NTF only
+ * @AIFAB_A_PARTITION_NETNS_FD: s32, PARTITION_NEW and PARTITION_SET: a
+ *	file descriptor of a network namespace; the partition's devices then
+ *	open only from that namespace (others get EACCES). -1 unbinds.
+ *	Refused while a member device is open
+ * @AIFAB_A_PARTITION_NETNS_COOKIE: u64, the cookie (SO_NETNS_COOKIE) of
+ *	the namespace the partition is bound to; absent when not bound
+ * @AIFAB_A_PARTITION_PAD: padding for 64-bit attributes; never carries data
  * @__AIFAB_A_PARTITION_MAX: one past the last attribute
  * @AIFAB_A_PARTITION_MAX: the last attribute
  */
@@ -210,6 +248,9 @@ enum aifab_a_partition {
 	AIFAB_A_PARTITION_DEV_ADD,
 	AIFAB_A_PARTITION_DEV_DEL,
 	AIFAB_A_PARTITION_EVENT,
+	AIFAB_A_PARTITION_NETNS_FD,
+	AIFAB_A_PARTITION_NETNS_COOKIE,
+	AIFAB_A_PARTITION_PAD,
 
 	__AIFAB_A_PARTITION_MAX,
 	AIFAB_A_PARTITION_MAX = __AIFAB_A_PARTITION_MAX - 1
@@ -389,6 +430,8 @@ enum aifab_a_topology {
  * @AIFAB_CMD_TOPOLOGY_SET: replace every node, device and link at once,
  *	or change nothing when any part is invalid; refused while a
  *	partition exists (admin); &enum aifab_a_topology
+ * @AIFAB_CMD_DEV_NTF: event: a device appeared or vanished with a
+ *	topology change; &enum aifab_a_dev
  * @__AIFAB_CMD_MAX: one past the last command
  * @AIFAB_CMD_MAX: the last command
  */
@@ -410,6 +453,7 @@ enum aifab_cmd {
 	AIFAB_CMD_PARTITION_NTF,
 	AIFAB_CMD_STATS_GET,
 	AIFAB_CMD_TOPOLOGY_SET,
+	AIFAB_CMD_DEV_NTF,
 
 	__AIFAB_CMD_MAX,
 	AIFAB_CMD_MAX = __AIFAB_CMD_MAX - 1
