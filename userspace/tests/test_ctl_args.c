@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -380,6 +381,49 @@ static void test_partition_set_args(void **state)
 		   "device name", "a b");
 }
 
+/* netns NS opens the namespace's file now: the kernel reads it by fd. */
+static void test_partition_netns_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ARGS(ctl_partition_obj, "set", "p1", "netns", "none"),
+			 0);
+	assert_req(AIFAB_CMD_PARTITION_SET, false, 2);
+	assert_u32_attr(1, AIFAB_A_PARTITION_NETNS_FD, UINT32_MAX);
+	assert_false(args.has_netns_fd);
+
+	assert_int_equal(ARGS(ctl_partition_obj, "set", "p1", "netns",
+			      "/proc/self/ns/net"), 0);
+	assert_true(args.has_netns_fd);
+	assert_true(args.netns_fd > 2);
+	assert_u32_attr(1, AIFAB_A_PARTITION_NETNS_FD, args.netns_fd);
+	close(args.netns_fd);
+
+	assert_int_equal(ARGS(ctl_partition_obj, "add", "p1", "tenant", "acme",
+			      "netns", "/proc/self/ns/net", "dev", "accel0"), 0);
+	assert_req(AIFAB_CMD_PARTITION_NEW, false, 4);
+	assert_u32_attr(2, AIFAB_A_PARTITION_NETNS_FD, args.netns_fd);
+	assert_str_attr(3, AIFAB_A_PARTITION_DEV, "accel0");
+	close(args.netns_fd);
+
+	assert_bad(ARGS(ctl_partition_obj, "set", "p1", "netns", "/no/such"),
+		   "network namespace", "/no/such");
+	assert_false(args.has_netns_fd);
+	assert_bad(ARGS(ctl_partition_obj, "set", "p1", "netns",
+			"no-such-netns-here"), "network namespace",
+		   "no-such-netns-here");
+	assert_bad(ARGS(ctl_partition_obj, "set", "p1", "netns", "a b"),
+		   "network namespace", "a b");
+	assert_usage(ARGS(ctl_partition_obj, "add", "p1", "tenant", "acme",
+			  "netns", "none"));
+	assert_usage(ARGS(ctl_partition_obj, "add", "p1", "tenant", "acme",
+			  "netns"));
+	assert_usage(ARGS(ctl_partition_obj, "add", "p1", "tenant", "acme",
+			  "netns", "/proc/self/ns/net", "devs", "accel0"));
+	close(args.netns_fd);
+	assert_usage(ARGS(ctl_partition_obj, "set", "p1", "netns"));
+	assert_usage(ARGS(ctl_partition_obj, "set", "p1", "netns", "a", "b"));
+}
+
 static void test_partition_show_del_args(void **state)
 {
 	(void)state;
@@ -651,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_partition_add_args),
 		cmocka_unit_test(test_partition_add_many),
 		cmocka_unit_test(test_partition_set_args),
+		cmocka_unit_test(test_partition_netns_args),
 		cmocka_unit_test(test_partition_show_del_args),
 		cmocka_unit_test(test_fence_args),
 		cmocka_unit_test(test_route_monitor_args),

@@ -156,6 +156,45 @@ static void test_dev_show_one(void **state)
 	assert_string_equal(fk->req.attrs[0].str, "efa0");
 }
 
+/* A local accelerator's node, memory, jobs and open files. */
+static void test_dev_show_local_accel(void **state)
+{
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+
+	nlh = put_dev(fk, 1, "accel0", AIFAB_DEV_TYPE_ACCEL, NULL, GIB, false);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_OPEN_COUNT, 2);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_DEV_NODE, "/dev/accel/accel0");
+	mnl_attr_put_u64(nlh, AIFAB_A_DEV_MEM_USED, 4096);
+	mnl_attr_put_u64(nlh, AIFAB_A_DEV_MEM_PEAK, 8192);
+	mnl_attr_put_u64(nlh, AIFAB_A_DEV_JOBS_COMPLETED, 7);
+	mnl_attr_put_u64(nlh, AIFAB_A_DEV_JOBS_FAILED, 1);
+	fake_end(fk, nlh);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "dev", "show", "accel0"), 0);
+	assert_output(fk,
+		"accel0: type accel node node0 local partition - mem 1073741824"
+		" dev /dev/accel/accel0 used 4096 peak 8192 jobs 7 failed 1"
+		" open 2\n");
+}
+
+static void test_dev_show_local_accel_json(void **state)
+{
+	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
+
+	nlh = put_dev(fk, 1, "accel0", AIFAB_DEV_TYPE_ACCEL, NULL, GIB, false);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_DEV_NODE, "/dev/dri/renderD128");
+	mnl_attr_put_u64(nlh, AIFAB_A_DEV_MEM_USED, 0);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_OPEN_COUNT, 0);
+	fake_end(fk, nlh);
+	assert_int_equal(FAKE_RUN(fk, JSON, "dev", "show", "accel0"), 0);
+	assert_output(fk,
+		"[{\"id\":1,\"name\":\"accel0\",\"type\":\"accel\","
+		"\"node\":\"node0\",\"local\":true,\"partition\":null,"
+		"\"mem_bytes\":1073741824,\"dev_node\":\"/dev/dri/renderD128\","
+		"\"mem_used\":0,\"open_count\":0}]\n");
+}
+
 static void test_dev_show_empty(void **state)
 {
 	struct fake *fk = *state;
@@ -729,6 +768,42 @@ static void test_monitor_partition(void **state)
 	free(m.buf);
 }
 
+static void test_monitor_dev(void **state)
+{
+	struct fake *fk = *state;
+	struct mon_out m = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = fake_msg(fk, AIFAB_CMD_DEV_NTF);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_ID, 3);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NAME, "accel2");
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_TYPE, AIFAB_DEV_TYPE_ACCEL);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NODE, "node0");
+	mnl_attr_put_u8(nlh, AIFAB_A_DEV_LOCAL, 1);
+	mnl_attr_put_u32(nlh, AIFAB_A_DEV_EVENT, AIFAB_DEV_EVENT_DEL);
+	mon_print(&m, nlh, TEXT);
+	assert_int_equal(m.ret, 0);
+	assert_string_equal(m.buf, "[dev] del accel2: type accel node node0\n");
+	free(m.buf);
+	m.buf = NULL;
+	m.len = 0;
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"dev\",\"action\":\"del\",\"name\":\"accel2\","
+		"\"type\":\"accel\",\"node\":\"node0\"}\n");
+	free(m.buf);
+
+	/* Without its action, nothing is printed. */
+	m.buf = NULL;
+	m.len = 0;
+	nlh = fake_msg(fk, AIFAB_CMD_DEV_NTF);
+	mnl_attr_put_strz(nlh, AIFAB_A_DEV_NAME, "accel2");
+	mon_print(&m, nlh, JSON);
+	assert_int_equal(m.ret, -EBADMSG);
+	assert_string_equal(m.buf, "");
+	free(m.buf);
+}
+
 /* Malformed events print nothing; unknown ones are skipped quietly. */
 static void test_monitor_malformed(void **state)
 {
@@ -1103,6 +1178,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dev_show_one, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_show_local_accel, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dev_show_local_accel_json,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dev_show_empty, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dev_unknown_type, setup,
@@ -1130,6 +1209,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_monitor_link, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_violation, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_dev, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_partition, setup,
 						teardown),
