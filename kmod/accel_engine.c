@@ -170,9 +170,12 @@ static int aifab_accel_walk(struct aifab_accel_exec *x,
 }
 
 /*
- * A COPY between two accelerators crosses the fabric a chunk at a time:
- * each chunk is routed and sent (lossy links retried) before its bytes
- * land, so a refused or failed chunk never lands at all.
+ * A COPY that leaves the submitting accelerator crosses the fabric a chunk
+ * at a time: each chunk is routed and sent (lossy links retried) before
+ * its bytes land, so a refused or failed chunk never lands at all. The
+ * bytes go from @from to @to: the source's device to the destination's,
+ * or, when both are on one peer, from this device to that peer, whose
+ * memory it is changing.
  */
 static int aifab_accel_copy_peer(struct aifab_accel_exec *x,
 				 const struct drm_aifab_accel_cmd *c,
@@ -180,13 +183,16 @@ static int aifab_accel_copy_peer(struct aifab_accel_exec *x,
 				 const struct aifab_accel_mem *src)
 {
 	struct aifab_accel_job *job = x->job;
+	u32 to = dst->home->fab_dev_id;
+	u32 from = dst->home == src->home ? job->adev->fab_dev_id :
+		   src->home->fab_dev_id;
 	u64 done = 0, n;
 	int ret;
 
 	while (done < c->length) {
 		n = min_t(u64, c->length - done, AIFAB_ACCEL_CHUNK_BYTES);
-		ret = aifab_fabric_transfer(job->adev->fab, src->home->fab_dev_id,
-					    dst->home->fab_dev_id, n, &job->rt);
+		ret = aifab_fabric_transfer(job->adev->fab, from, to, n,
+					    &job->rt);
 		if (ret)
 			return ret;
 		ret = aifab_accel_walk(x, c, dst, c->dst_offset + done, src,
@@ -210,7 +216,7 @@ static int aifab_accel_exec_cmd(struct aifab_accel_exec *x, u32 i)
 		src = &job->mem[job->cmd_src[i]];
 	switch (c->op) {
 	case AIFAB_ACCEL_OP_COPY:
-		if (dst->home != src->home)
+		if (dst->home != job->adev || src->home != job->adev)
 			return aifab_accel_copy_peer(x, c, dst, src);
 		fallthrough;
 	case AIFAB_ACCEL_OP_REDUCE:

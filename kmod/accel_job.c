@@ -281,7 +281,7 @@ static int aifab_accel_check_cmds(struct aifab_accel_job *job,
 	int ret = 0;
 	u32 i;
 
-	for (i = 0; i < job->ncmds && !ret; i++) {
+	for (i = 0; i < job->ncmds; i++) {
 		c = &job->cmds[i];
 		job->cmd_dst[i] = -1;
 		job->cmd_src[i] = -1;
@@ -306,10 +306,12 @@ static int aifab_accel_check_cmds(struct aifab_accel_job *job,
 		default:
 			ret = -EINVAL;
 		}
+		if (ret)
+			break;
 	}
 	if (ret)
 		drm_dbg(&job->adev->drm, "SUBMIT: command %u refused: %d\n",
-			i - 1, ret);
+			i, ret);
 	return ret;
 }
 

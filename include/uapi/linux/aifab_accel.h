@@ -122,9 +122,11 @@ struct drm_aifab_accel_bo_info {
 /**
  * enum drm_aifab_accel_op - what a command does
  * @AIFAB_ACCEL_OP_COPY: copy @length bytes from @src at @src_offset to
- *	@dst at @dst_offset. When the two objects live on different
- *	accelerators, the bytes cross the fabric: the route must be allowed
- *	and up, and a lossy link is retried or fails the job
+ *	@dst at @dst_offset. When either object lives on another
+ *	accelerator, the bytes cross the fabric from the source's device to
+ *	the destination's (from this device when both are on one peer): the
+ *	route must be allowed and up, and a lossy link is retried or fails
+ *	the job
  * @AIFAB_ACCEL_OP_FILL: write the 32-bit @pattern over @length bytes of
  *	@dst at @dst_offset; offset and length are multiples of 4
  * @AIFAB_ACCEL_OP_REDUCE: dst[i] = @reduce_op(dst[i], src[i]) over
