@@ -3,7 +3,8 @@
 # aifab: the module for two kernels, the userspace, the tests and the tools.
 #
 #   make deps          install every dependency from Debian's packages (root)
-#   make [KVER=6.1]    build kmod (for 6.12 by default) and the userspace
+#   make [KVER=6.1]    build kmod (for 6.12 by default), the userspace and
+#                      the tools (allreduce, accel_bench)
 #   make check         host unit tests, then the selftests in a VM per kernel
 #   make lint          checkpatch --strict, sparse, cppcheck and clang-tidy
 
@@ -20,10 +21,10 @@ KBUILD_ARGS := W=1 KCFLAGS=-Werror
 krel = $(shell $(SRC)/tools/kver $(1))
 kdir = /lib/modules/$(call krel,$(1))/build
 
-.PHONY: all deps module modules-all userspace selftests test-modules \
+.PHONY: all deps module modules-all userspace tools selftests test-modules \
 	check lint clean
 
-all: module userspace
+all: module userspace tools
 
 deps:
 	sh tools/install-deps
@@ -51,6 +52,12 @@ modules-all:
 
 userspace:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
+
+# The C tools on the userspace library: build/tools/allreduce/allreduce and
+# build/tools/bench/accel_bench.
+tools: userspace
+	$(MAKE) -C tools O=$(BUILD)/tools \
+		LIBAIFAB=$(BUILD)/userspace/lib/libaifab.a
 
 # kselftest_harness.h and checkpatch come from Debian's linux-source-6.12,
 # extracted at build time and never copied into the repository.

@@ -623,7 +623,7 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 		ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV_DEL,
 					     names + AIFAB_PARTITION_REQ_DEVS, &ndel);
 	if (!ret && !nadd && !ndel && !set_netns) {
-		NL_SET_ERR_MSG(info->extack, "nothing to change: give devices to add or remove, or a netns");
+		NL_SET_ERR_MSG(info->extack, "nothing to change: no devices and no netns");
 		ret = -EINVAL;
 	}
 	if (!ret)

@@ -306,7 +306,7 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
  * @nadd: how many
  * @del: names of member devices to remove
  * @ndel: how many
- * @netns_cookie: the network namespace its devices open from from now on,
+ * @netns_cookie: the network namespace its devices open from, from now on,
  *	0 for any; NULL leaves it. Not changed while a member is open.
  * @extack: where to say what is wrong
  *

@@ -130,22 +130,23 @@ static int mon_dev(struct aifab_out *out, const struct nlmsghdr *nlh,
 }
 
 struct mon_event {
-	uint8_t cmd;
 	const char *name;
 	const struct aifab_nl_policy *policy;
-	unsigned int max;
 	int (*print)(struct aifab_out *out, const struct nlmsghdr *nlh,
 		     const struct nlattr **tb);
+	unsigned int max;
+	uint8_t cmd;
 };
 
 static const struct mon_event mon_events[] = {
-	{ AIFAB_CMD_LINK_STATE_NTF, "link-state", mon_link_policy,
-	  AIFAB_A_LINK_MAX, mon_link },
-	{ AIFAB_CMD_FENCE_VIOLATION_NTF, "fence-violation",
-	  mon_violation_policy, AIFAB_A_VIOLATION_MAX, mon_violation },
-	{ AIFAB_CMD_PARTITION_NTF, "partition", mon_partition_policy,
-	  AIFAB_A_PARTITION_MAX, mon_partition },
-	{ AIFAB_CMD_DEV_NTF, "dev", mon_dev_policy, AIFAB_A_DEV_MAX, mon_dev },
+	{ "link-state", mon_link_policy, mon_link,
+	  AIFAB_A_LINK_MAX, AIFAB_CMD_LINK_STATE_NTF },
+	{ "fence-violation", mon_violation_policy, mon_violation,
+	  AIFAB_A_VIOLATION_MAX, AIFAB_CMD_FENCE_VIOLATION_NTF },
+	{ "partition", mon_partition_policy, mon_partition,
+	  AIFAB_A_PARTITION_MAX, AIFAB_CMD_PARTITION_NTF },
+	{ "dev", mon_dev_policy, mon_dev,
+	  AIFAB_A_DEV_MAX, AIFAB_CMD_DEV_NTF },
 };
 
 static const struct mon_event *mon_find(const struct nlmsghdr *nlh)

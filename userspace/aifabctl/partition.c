@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/aifab.h>
 
@@ -112,20 +112,29 @@ static int partition_show_run(struct ctl *ctl, const struct ctl_args *a)
  * with a slash, such as /proc/PID/ns/net; "none" unbinds. The file stays
  * open until the request is done, since the kernel reads it by fd.
  */
+static int partition_netns_open(const char *ns)
+{
+	int dir, fd;
+
+	if (strchr(ns, '/'))
+		return open(ns, O_RDONLY | O_CLOEXEC);
+	dir = open("/run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -1;
+	fd = openat(dir, ns, O_RDONLY | O_CLOEXEC);
+	close(dir);
+	return fd;
+}
+
 static int partition_netns(struct ctl_args *a, const char *ns)
 {
-	char path[4096];
 	int fd = -1;
 
 	if (strcmp(ns, "none")) {
-		if (strchr(ns, '/'))
-			snprintf(path, sizeof(path), "%s", ns);
-		else if (ctl_name_valid(ns))
-			snprintf(path, sizeof(path), "/run/netns/%s", ns);
-		else
+		if (!strchr(ns, '/') && !ctl_name_valid(ns))
 			return ctl_args_bad(a, "network namespace", ns,
 					    "a name under /run/netns, a path, or none");
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = partition_netns_open(ns);
 		if (fd < 0)
 			return ctl_args_bad(a, "network namespace", ns,
 					    "an existing network namespace file");
