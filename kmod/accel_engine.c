@@ -10,8 +10,9 @@
  * -ETIMEDOUT at most one chunk after its deadline, and the engine goes on
  * with the next job: nothing needs resetting.
  *
- * The engine allocates nothing and takes no sleeping lock: it runs on the
- * path that signals fences.
+ * The engine takes no sleeping lock and allocates only atomically (the
+ * routing function's scratch space): it runs on the path that signals
+ * fences.
  */
 #include <linux/highmem.h>
 #include <linux/module.h>
