@@ -30,6 +30,8 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <drm/drm_device.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/gpu_scheduler.h>
@@ -65,9 +67,11 @@ struct platform_device;
  * @fence_lock: lock of the engine's completion fences
  * @running: id of the job running now, 0 when idle; read by debugfs
  * @jobs_run: jobs the engine ran
+ * @wq: ordered workqueue that executes the jobs, one at a time
  */
 struct aifab_accel_engine {
 	struct drm_gpu_scheduler sched;
+	struct workqueue_struct *wq;
 	struct aifab_accel_dev *adev;
 	unsigned int index;
 	u64 fence_context;
@@ -99,6 +103,7 @@ struct aifab_accel_engine {
  * @engines: the engines
  * @jobs_lock: guards @jobs
  * @jobs: jobs submitted and not yet freed, for debugfs
+ * @jobs_idle: woken when @jobs becomes empty
  * @debugfs: the device's debugfs directory
  */
 struct aifab_accel_dev {
@@ -122,6 +127,7 @@ struct aifab_accel_dev {
 	/* guards @jobs */
 	spinlock_t jobs_lock;
 	struct list_head jobs;
+	wait_queue_head_t jobs_idle;
 	struct dentry *debugfs;
 };
 
@@ -201,6 +207,7 @@ struct aifab_accel_mem {
  * @hw_fence_armed: @hw_fence is initialised and holds a reference
  * @base_initialised: drm_sched_job_init() succeeded on @base
  * @ran: the engine ran the job (successfully or not)
+ * @work: the engine's work item that executes the job
  * @rt: the route of the current peer COPY; engine only
  */
 struct aifab_accel_job {
@@ -224,6 +231,7 @@ struct aifab_accel_job {
 	bool hw_fence_armed;
 	bool base_initialised;
 	bool ran;
+	struct work_struct work;
 	struct aifab_route rt;
 };
 

@@ -216,6 +216,7 @@ static void aifab_accel_init_dev(struct aifab_accel_dev *adev,
 	adev->job_timeout_ms = AIFAB_ACCEL_DEFAULT_TIMEOUT_MS;
 	spin_lock_init(&adev->jobs_lock);
 	INIT_LIST_HEAD(&adev->jobs);
+	init_waitqueue_head(&adev->jobs_idle);
 }
 
 static int aifab_accel_create(struct aifab_fabric *fab,

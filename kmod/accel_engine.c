@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The software engine: each engine's drm_sched scheduler calls run_job(),
- * which executes the job's commands on the CPU before it returns the
- * job's (already signalled) completion fence.
+ * which hands the job to the engine's ordered workqueue and returns its
+ * completion fence; the work item executes the commands on the CPU and
+ * signals the fence. The work runs at normal priority: 6.1's scheduler
+ * thread is real-time, and a CPU-bound job there would starve the machine.
  *
  * Timeouts: drm_sched's timeout handler could only ask a running CPU loop
  * to stop, so the engine checks the job's deadline itself, and its file's
@@ -19,6 +21,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <asm/fpu/api.h>
 #include <drm/drm_print.h>
 
@@ -194,6 +198,10 @@ static int aifab_accel_copy_peer(struct aifab_accel_exec *x,
 		n = min_t(u64, c->length - done, AIFAB_ACCEL_CHUNK_BYTES);
 		ret = aifab_fabric_transfer(job->adev->fab, from, to, n,
 					    &job->rt);
+		/* A link went down under the chunk: once more, on a new path. */
+		if (ret == -EHOSTUNREACH)
+			ret = aifab_fabric_transfer(job->adev->fab, from, to, n,
+						    &job->rt);
 		if (ret)
 			return ret;
 		ret = aifab_accel_walk(x, c, dst, c->dst_offset + done, src,
@@ -269,18 +277,29 @@ static void aifab_accel_job_account(struct aifab_accel_job *job, int err)
 	}
 }
 
-static struct dma_fence *aifab_accel_run_job(struct drm_sched_job *sched_job)
+/* SIGNAL commands the engine did not reach carry the job's error. */
+static void aifab_accel_signal_rest(struct aifab_accel_job *job, int err)
 {
-	struct aifab_accel_job *job = to_aifab_accel_job(sched_job);
+	struct dma_fence *fence;
+	u32 i;
+
+	for (i = 0; i < job->ncmds; i++) {
+		fence = job->cmd_fence[i];
+		if (!fence || dma_fence_is_signaled(fence))
+			continue;
+		dma_fence_set_error(fence, err);
+		dma_fence_signal(fence);
+	}
+}
+
+static void aifab_accel_exec_work(struct work_struct *work)
+{
+	struct aifab_accel_job *job = container_of(work, struct aifab_accel_job,
+						   work);
 	struct aifab_accel_engine *engine = job->engine;
 	struct dma_fence *fence = job->hw_fence;
-	int err;
+	int err = job->base.s_fence->finished.error;
 
-	aifab_accel_fence_init(fence, &engine->fence_lock,
-			       engine->fence_context, ++engine->seqno);
-	job->hw_fence_armed = true;
-	job->ran = true;
-	err = sched_job->s_fence->finished.error;
 	if (!err) {
 		atomic64_set(&engine->running, job->id);
 		err = aifab_accel_exec(job);
@@ -288,18 +307,34 @@ static struct dma_fence *aifab_accel_run_job(struct drm_sched_job *sched_job)
 	}
 	atomic64_inc(&engine->jobs_run);
 	aifab_accel_job_account(job, err);
+	WRITE_ONCE(job->ran, true);
 	if (err) {
+		aifab_accel_signal_rest(job, err);
 		/* 6.1's scheduler does not pass the error on; set it here. */
-		dma_fence_set_error(&sched_job->s_fence->finished, err);
+		dma_fence_set_error(&job->base.s_fence->finished, err);
 		dma_fence_set_error(fence, err);
 	}
+	/* The scheduler may free the job from here on. */
 	dma_fence_signal(fence);
+}
+
+static struct dma_fence *aifab_accel_run_job(struct drm_sched_job *sched_job)
+{
+	struct aifab_accel_job *job = to_aifab_accel_job(sched_job);
+	struct aifab_accel_engine *engine = job->engine;
+	struct dma_fence *fence = job->hw_fence;
+
+	aifab_accel_fence_init(fence, &engine->fence_lock,
+			       engine->fence_context, ++engine->seqno);
+	job->hw_fence_armed = true;
+	INIT_WORK(&job->work, aifab_accel_exec_work);
+	queue_work(engine->wq, &job->work);
 	return dma_fence_get(fence);
 }
 
 /*
- * Never called: the scheduler's timeout is MAX_SCHEDULE_TIMEOUT, since
- * run_job() has finished the job, deadline included, when it returns.
+ * Never called: the scheduler's timeout is MAX_SCHEDULE_TIMEOUT, since the
+ * engine enforces each job's deadline itself.
  */
 static enum drm_gpu_sched_stat
 aifab_accel_timedout_job(struct drm_sched_job *sched_job)
@@ -312,14 +347,20 @@ static void aifab_accel_free_job(struct drm_sched_job *sched_job)
 	struct aifab_accel_job *job = to_aifab_accel_job(sched_job);
 	struct aifab_accel_dev *adev = job->adev;
 
+	bool idle;
+
 	/* Killed before it ran: its file closed, or its device went away. */
 	if (!job->ran)
 		atomic64_inc(&adev->jobs_failed);
+	drm_sched_job_cleanup(sched_job);
 	spin_lock(&adev->jobs_lock);
 	list_del(&job->list);
+	idle = list_empty(&adev->jobs);
 	spin_unlock(&adev->jobs_lock);
-	drm_sched_job_cleanup(sched_job);
+	/* drm_sched_fini() waits for this function, not just for the wake. */
 	aifab_accel_job_free(job);
+	if (idle)
+		wake_up_all(&adev->jobs_idle);
 }
 
 const struct drm_sched_backend_ops aifab_accel_sched_ops = {
@@ -346,28 +387,58 @@ int aifab_accel_engines_init(struct aifab_accel_dev *adev)
 		engine->index = i;
 		engine->fence_context = dma_fence_context_alloc(1);
 		spin_lock_init(&engine->fence_lock);
+		engine->wq = alloc_ordered_workqueue("aifab-%s-%u", 0, adev->name,
+						     i);
+		if (!engine->wq) {
+			ret = -ENOMEM;
+			goto err_fini_engines;
+		}
 		ret = aifab_sched_init(&engine->sched, &aifab_accel_sched_ops,
 				       AIFAB_ACCEL_RING_JOBS, adev->name,
 				       adev->drm.dev);
-		if (ret)
+		if (ret) {
+			destroy_workqueue(engine->wq);
 			goto err_fini_engines;
+		}
 	}
 	return 0;
 
 err_fini_engines:
-	while (i--)
+	while (i--) {
 		drm_sched_fini(&adev->engines[i].sched);
+		destroy_workqueue(adev->engines[i].wq);
+	}
 	return ret;
+}
+
+static bool aifab_accel_jobs_idle(struct aifab_accel_dev *adev)
+{
+	bool idle;
+
+	spin_lock(&adev->jobs_lock);
+	idle = list_empty(&adev->jobs);
+	spin_unlock(&adev->jobs_lock);
+	return idle;
 }
 
 /**
  * aifab_accel_engines_fini() - stop a device's engines
  * @adev: the device, with no open file left
+ *
+ * A closed file's last jobs may still be running or waiting for their
+ * fences, and drm_sched_fini() would leak them: wait until the scheduler
+ * has freed every one. They are cancelled, so that does not take long;
+ * a job stuck on a foreign fence that never signals is reported.
  */
 void aifab_accel_engines_fini(struct aifab_accel_dev *adev)
 {
 	unsigned int i;
 
-	for (i = 0; i < AIFAB_ACCEL_ENGINES; i++)
+	while (!wait_event_timeout(adev->jobs_idle, aifab_accel_jobs_idle(adev),
+				   10 * HZ))
+		drm_warn(&adev->drm, "waiting for jobs to finish before removing the device\n");
+	for (i = 0; i < AIFAB_ACCEL_ENGINES; i++) {
 		drm_sched_fini(&adev->engines[i].sched);
+		destroy_workqueue(adev->engines[i].wq);
+	}
 }

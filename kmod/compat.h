@@ -32,7 +32,10 @@
 #define AIFAB_ACCEL_DEFINE_FOPS(name) DEFINE_DRM_ACCEL_FOPS(name)
 #define AIFAB_ACCEL_NODE_FMT "/dev/accel/accel%d"
 #define aifab_accel_minor(drm) ((drm)->accel)
-/* 6.6 made PRIME's fd conversions DRM's own; before, drivers named them. */
+/*
+ * 6.6 made PRIME's fd conversions and dma-buf mmap DRM's own; before,
+ * drivers named them.
+ */
 #define AIFAB_ACCEL_PRIME_FD_OPS
 #else
 #define AIFAB_ACCEL_DRIVER_FEATURES \
@@ -42,7 +45,8 @@
 #define aifab_accel_minor(drm) ((drm)->render)
 #define AIFAB_ACCEL_PRIME_FD_OPS \
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
-	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
+	.gem_prime_mmap = drm_gem_prime_mmap,
 #endif
 
 /*

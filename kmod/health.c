@@ -220,17 +220,21 @@ static bool aifab_roll(u32 pct)
 
 /*
  * Send one packet over one link, as the link's faults allow: a drop or a
- * detected corruption costs a retransmission, never bad data.
+ * detected corruption costs a retransmission, never bad data. A link that
+ * went down under the transfer changed the path: -EHOSTUNREACH, so that
+ * the sender can ask for a new one.
  */
 static int aifab_link_xmit(struct aifab_link *link, u32 len)
 {
-	int try;
+	int try, ret = -EIO;
 
 	for (try = 0; try <= AIFAB_XMIT_RETRIES; try++) {
 		if (try)
 			atomic64_inc(&link->cnt[AIFAB_LINK_CNT_RETRANSMITS]);
-		if (READ_ONCE(link->state) == AIFAB_LINK_STATE_DOWN)
+		if (READ_ONCE(link->state) == AIFAB_LINK_STATE_DOWN) {
+			ret = -EHOSTUNREACH;
 			break;
+		}
 		atomic64_inc(&link->cnt[AIFAB_LINK_CNT_TX_PACKETS]);
 		atomic64_add(len, &link->cnt[AIFAB_LINK_CNT_TX_BYTES]);
 		if (aifab_roll(READ_ONCE(link->drop_pct))) {
@@ -244,7 +248,7 @@ static int aifab_link_xmit(struct aifab_link *link, u32 len)
 		return 0;
 	}
 	atomic64_inc(&link->cnt[AIFAB_LINK_CNT_FAILED]);
-	return -EIO;
+	return ret;
 }
 
 /* The path's links, looked up once for the whole transfer. Under RCU. */
@@ -289,7 +293,8 @@ static int aifab_route_xmit(struct aifab_link **links, unsigned int nhops,
  *
  * Return: 0 when every byte arrived; the routing function's error when the
  * fabric refused; -EIO when a link lost a packet past its retries;
- * -EHOSTUNREACH when the path changed under the transfer.
+ * -EHOSTUNREACH when the path changed under the transfer (a link of it
+ * went down or away).
  */
 int aifab_fabric_transfer(struct aifab_fabric *fab, u32 src_id, u32 dst_id,
 			  u64 bytes, struct aifab_route *rt)

@@ -55,8 +55,12 @@ trap cleanup EXIT
 read -r -d '' PYCHECK <<'EOF'
 import json, sys
 DEV = {"id", "name", "type", "node", "local", "partition", "mem_bytes"}
+# What the local devices add: files open, and an accelerator's node and use.
+DEV_EFA = DEV | {"open_count"}
+DEV_ACCEL = DEV_EFA | {"dev_node", "mem_used", "mem_peak", "jobs_completed",
+                       "jobs_failed"}
 LINK = {"id", "name", "a", "b", "kind", "state", "admin_state", "speed_mbps"}
-PART = {"id", "name", "tenant", "devices"}
+PART = {"id", "name", "tenant", "netns_cookie", "devices"}
 FENCE = {"a", "b"}
 ROUTE = {"src", "dst", "allowed", "reason", "degraded", "src_partition",
          "dst_partition", "path"}
@@ -334,18 +338,23 @@ t_module_not_loaded()
 	fresh && return $rc
 }
 
+# accel_line N PARTITION: what "dev show" prints for an idle accelN.
+accel_line()
+{
+	printf 'accel%s: type accel node node0 local partition %s mem 1073741824 dev %s used 0 peak 0 jobs 0 failed 0 open 0' \
+		"$1" "$2" "$(cat "/sys/class/aifab_dev/accel$1/dev_node")"
+}
+
 t_dev_show()
 {
 	local text
 
 	run dev show
 	rc_is 0 && err_empty || return 1
-	out_is "accel0: type accel node node0 local partition - mem 1073741824" \
-	       "accel1: type accel node node0 local partition - mem 1073741824" \
-	       "accel2: type accel node node0 local partition - mem 1073741824" \
-	       "accel3: type accel node node0 local partition - mem 1073741824" \
-	       "efa0: type efa node node0 local partition -" \
-	       "efa1: type efa node node0 local partition -" || return 1
+	out_is "$(accel_line 0 -)" "$(accel_line 1 -)" "$(accel_line 2 -)" \
+	       "$(accel_line 3 -)" \
+	       "efa0: type efa node node0 local partition - open 0" \
+	       "efa1: type efa node node0 local partition - open 0" || return 1
 	text=$OUT
 	run dev
 	rc_is 0 || return 1
@@ -355,18 +364,18 @@ t_dev_show()
 	rc_is 0 || return 1
 	[ "$OUT" = "$text" ] || { echo "-p changed the text"; show_run; return 1; }
 	run dev show efa1
-	rc_is 0 && out_is "efa1: type efa node node0 local partition -"
+	rc_is 0 && out_is "efa1: type efa node node0 local partition - open 0"
 }
 
 t_dev_show_json()
 {
 	run -j dev show
 	rc_is 0 && err_empty && out_lines 1 || return 1
-	json_ok 'len(j) == 6 and all(set(o) == DEV for o in j) and [o["name"] for o in j] == ["accel0", "accel1", "accel2", "accel3", "efa0", "efa1"] and all(type(o["id"]) is int and o["node"] == "node0" and o["local"] is True and o["partition"] is None for o in j) and all(o["type"] == "accel" and o["mem_bytes"] == 1073741824 for o in j[:4]) and all(o["type"] == "efa" and o["mem_bytes"] is None for o in j[4:]) and len({o["id"] for o in j}) == 6' || return 1
+	json_ok 'len(j) == 6 and all(set(o) == DEV_ACCEL for o in j[:4]) and all(set(o) == DEV_EFA for o in j[4:]) and all(o["dev_node"].startswith("/dev/") and o["open_count"] == 0 and o["mem_used"] == 0 for o in j[:4]) and [o["name"] for o in j] == ["accel0", "accel1", "accel2", "accel3", "efa0", "efa1"] and all(type(o["id"]) is int and o["node"] == "node0" and o["local"] is True and o["partition"] is None for o in j) and all(o["type"] == "accel" and o["mem_bytes"] == 1073741824 for o in j[:4]) and all(o["type"] == "efa" and o["mem_bytes"] is None for o in j[4:]) and len({o["id"] for o in j}) == 6' || return 1
 	printf '%s' "$OUT" >"$TMP/dev.json"
 	run -j dev show accel2
 	rc_is 0 || return 1
-	json_ok 'isinstance(j, list) and len(j) == 1 and j[0]["name"] == "accel2" and set(j[0]) == DEV' || return 1
+	json_ok 'isinstance(j, list) and len(j) == 1 and j[0]["name"] == "accel2" and set(j[0]) == DEV_ACCEL' || return 1
 	run -j -p dev show
 	rc_is 0 || return 1
 	[[ $OUT == *$'\n'*$'\n'*$'\n'* ]] || { echo "-p did not indent"; show_run; return 1; }
@@ -437,7 +446,7 @@ t_partition_add_show()
 	run -j partition show
 	rc_is 0 && json_ok 'len(j) == 2 and all(set(o) == PART for o in j) and by(j, "p1")["tenant"] == "acme" and by(j, "p1")["devices"] == ["accel0", "accel1"] and by(j, "p2")["devices"] == [] and type(by(j, "p2")["id"]) is int' || return 1
 	run dev show accel0
-	out_is "accel0: type accel node node0 local partition p1 mem 1073741824" || return 1
+	out_is "$(accel_line 0 p1)" || return 1
 	run -j dev show accel1
 	json_ok 'j[0]["partition"] == "p1"'
 }
@@ -453,12 +462,12 @@ t_partition_set_del()
 	run partition show p1
 	out_is "p1: tenant acme devices accel1" || return 1
 	run dev show accel0
-	out_is "accel0: type accel node node0 local partition - mem 1073741824" || return 1
+	out_is "$(accel_line 0 -)" || return 1
 	ok_silent partition del p1 || return 1
 	run partition show
 	rc_is 0 && out_empty || return 1
 	run dev show accel1
-	out_is "accel1: type accel node node0 local partition - mem 1073741824"
+	out_is "$(accel_line 1 -)"
 }
 
 t_partition_errors()
