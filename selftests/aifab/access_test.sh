@@ -33,19 +33,7 @@ cleanup()
 trap cleanup EXIT
 echo "1..14"
 
-n=0
-failed=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || echo "# $3"
-	fi
-}
+. "$HERE/tap_helpers.sh"
 
 node_of()
 {
@@ -59,11 +47,6 @@ field()
 		'import json, sys; print(json.load(sys.stdin)[0].get(sys.argv[1]))' "$2"
 }
 
-counter()
-{
-	"$CTL" stats show "$1" | awk -v want="$2" \
-		'{ for (i = 2; i < NF; i += 2) if ($i == want) print $(i + 1) }'
-}
 
 N0=$(node_of accel0)
 N1=$(node_of accel1)

@@ -22,19 +22,7 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-failed=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || echo "# $3" | head -c 400
-	fi
-}
+. "$HERE/tap_helpers.sh"
 
 mem_used()
 {

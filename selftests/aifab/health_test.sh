@@ -26,19 +26,7 @@ MON=
 trap '[ -z "$MON" ] || kill $MON 2>/dev/null; rm -rf "$TMP"' EXIT
 echo "1..12"
 
-n=0
-failed=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || echo "# $3"
-	fi
-}
+. "$HERE/tap_helpers.sh"
 
 reload()
 {
@@ -46,12 +34,6 @@ reload()
 	insmod "$AIFAB_KO" "$@"
 }
 
-# counter OBJ NAME: a value from "aifabctl stats show OBJ".
-counter()
-{
-	"$CTL" stats show "$1" | awk -v want="$2" \
-		'{ for (i = 2; i < NF; i += 2) if ($i == want) print $(i + 1) }'
-}
 
 send()
 {

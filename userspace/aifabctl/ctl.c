@@ -209,34 +209,6 @@ int ctl_dispatch(struct ctl *ctl, int argc, char **argv)
 }
 
 /**
- * ctl_name_valid() - Check an object name against the UAPI's rule.
- * @s: The name.
- *
- * Checked here as well as in the kernel so that a mistyped name is caught
- * before anything is sent, with a message that says what a name may be.
- * The ranges are spelled out because isalnum() depends on the locale.
- *
- * Return: true if @s is 1 to AIFAB_NAME_MAX - 1 characters of [a-zA-Z0-9_.-].
- */
-bool ctl_name_valid(const char *s)
-{
-	size_t len = strlen(s);
-	size_t i;
-
-	if (!len || len >= AIFAB_NAME_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/**
  * ctl_args_bad() - Record a refused argument.
  * @a: Arguments being parsed.
  * @what: What @arg was meant to be ("device name").
@@ -266,7 +238,7 @@ int ctl_args_bad(struct ctl_args *a, const char *what, const char *arg,
 int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,
 		  const char *s)
 {
-	if (!ctl_name_valid(s))
+	if (!aifab_name_valid(s))
 		return ctl_args_bad(a, what, s, CTL_NAME_RULE);
 	if (aifab_nl_req_str(&a->req, type, s))
 		return ctl_args_bad(a, what, s,

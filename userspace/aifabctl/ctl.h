@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "names.h"
 #include "nl.h"
 #include "output.h"
 
@@ -85,7 +86,7 @@ struct ctl_obj {
 	size_t ncmds;
 };
 
-/* What ctl_name_valid() accepts, for error messages. */
+/* What aifab_name_valid() accepts, for error messages. */
 #define CTL_NAME_RULE		"1-31 characters of [a-zA-Z0-9_.-]"
 
 #define CTL_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -106,7 +107,6 @@ void ctl_usage(FILE *f);
 int ctl_dispatch(struct ctl *ctl, int argc, char **argv);
 
 /* For args() functions. */
-bool ctl_name_valid(const char *s);
 int ctl_args_bad(struct ctl_args *a, const char *what, const char *arg,
 		 const char *expected);
 int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,

@@ -131,7 +131,7 @@ static int partition_netns(struct ctl_args *a, const char *ns)
 	int fd = -1;
 
 	if (strcmp(ns, "none")) {
-		if (!strchr(ns, '/') && !ctl_name_valid(ns))
+		if (!strchr(ns, '/') && !aifab_name_valid(ns))
 			return ctl_args_bad(a, "network namespace", ns,
 					    "a name under /run/netns, a path, or none");
 		fd = partition_netns_open(ns);

@@ -174,7 +174,7 @@ static int tp_read_name(struct tp *tp, const yaml_node_t *val,
 
 	if (!s)
 		return -EINVAL;
-	if (!ctl_name_valid(s))
+	if (!aifab_name_valid(s))
 		return tp_bad(tp, val, key, CTL_NAME_RULE);
 	ctl_strscpy(dst, s, AIFAB_NAME_MAX);
 	return 0;

@@ -29,6 +29,7 @@
 #include <linux/aifab_accel.h>
 
 #include "accel.h"
+#include "names.h"
 
 /* DRM_IOCTL_VERSION's driver name of the aifab accelerators. */
 #define ACCEL_DRIVER_NAME	"aifab"
@@ -88,22 +89,7 @@ static void accel_copy_str(char *dst, const char *src, size_t size)
  */
 static bool accel_valid_name(const char *s)
 {
-	size_t len = strnlen(s, AIFAB_NAME_MAX);
-	size_t i;
-
-	if (len == 0 || len >= AIFAB_NAME_MAX)
-		return false;
-	if (!strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
-			return false;
-	}
-	return true;
+	return aifab_name_valid(s) && strcmp(s, ".") && strcmp(s, "..");
 }
 
 /**

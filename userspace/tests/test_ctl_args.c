@@ -90,17 +90,17 @@ static void assert_bad(int ret, const char *what, const char *arg)
 static void test_name_valid(void **state)
 {
 	(void)state;
-	assert_true(ctl_name_valid("accel0"));
-	assert_true(ctl_name_valid("a"));
-	assert_true(ctl_name_valid("A_Z.09-x"));
-	assert_true(ctl_name_valid("1234567890123456789012345678901"));
-	assert_false(ctl_name_valid("12345678901234567890123456789012"));
-	assert_false(ctl_name_valid(""));
-	assert_false(ctl_name_valid("a b"));
-	assert_false(ctl_name_valid("a/b"));
-	assert_false(ctl_name_valid("a:b"));
-	assert_false(ctl_name_valid("caf\xc3\xa9"));
-	assert_false(ctl_name_valid("-\n"));
+	assert_true(aifab_name_valid("accel0"));
+	assert_true(aifab_name_valid("a"));
+	assert_true(aifab_name_valid("A_Z.09-x"));
+	assert_true(aifab_name_valid("1234567890123456789012345678901"));
+	assert_false(aifab_name_valid("12345678901234567890123456789012"));
+	assert_false(aifab_name_valid(""));
+	assert_false(aifab_name_valid("a b"));
+	assert_false(aifab_name_valid("a/b"));
+	assert_false(aifab_name_valid("a:b"));
+	assert_false(aifab_name_valid("caf\xc3\xa9"));
+	assert_false(aifab_name_valid("-\n"));
 }
 
 static void test_dev_args(void **state)
