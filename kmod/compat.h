@@ -13,6 +13,8 @@
 
 #include <linux/compiler_attributes.h>
 #include <linux/netlink.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/version.h>
 #include <drm/drm_drv.h>
@@ -47,6 +49,34 @@
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
 	.gem_prime_mmap = drm_gem_prime_mmap,
+#endif
+
+/* 6.11 made platform_driver.remove return void, as remove_new did. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define AIFAB_PLATFORM_REMOVE(fn) .remove = (fn)
+#else
+#define AIFAB_PLATFORM_REMOVE(fn) .remove_new = (fn)
+#endif
+
+/*
+ * Binding a platform device to a driver of another name: the driver core
+ * took driver_override over from the platform bus, and Debian's 6.12
+ * kernels have that change; 6.1 has the platform bus's own field.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline int aifab_platform_override(struct platform_device *pdev,
+					  const char *driver)
+{
+	return device_set_driver_override(&pdev->dev, driver);
+}
+#else
+static inline int aifab_platform_override(struct platform_device *pdev,
+					  const char *driver)
+{
+	/* Freed with the device. */
+	pdev->driver_override = kstrdup(driver, GFP_KERNEL);
+	return pdev->driver_override ? 0 : -ENOMEM;
+}
 #endif
 
 /*

@@ -14,6 +14,7 @@
 #include "accel.h"
 #include "compat.h"
 #include "debugfs.h"
+#include "efa.h"
 #include "fabric.h"
 #include "netlink.h"
 #include "objcount.h"
@@ -82,6 +83,11 @@ static int __init aifab_init(void)
 		pr_err("cannot create the accelerator devices: %d\n", ret);
 		goto err_remove_accels;
 	}
+	ret = aifab_efa_init(aifab_fabric);
+	if (ret) {
+		pr_err("cannot create the EFA devices: %d\n", ret);
+		goto err_remove_accels;
+	}
 	pr_info("loaded: node %s, %u accelerator(s), %u EFA device(s)\n",
 		node_name, accels, efas);
 	return 0;
@@ -102,6 +108,7 @@ err_free_fabric:
 
 static void __exit aifab_exit(void)
 {
+	aifab_efa_exit();
 	aifab_accel_exit();
 	aifab_debugfs_remove(aifab_debugfs);
 	aifab_nl_unregister();
@@ -119,3 +126,5 @@ module_exit(aifab_exit);
 MODULE_AUTHOR("The aifab developers");
 MODULE_DESCRIPTION("Software AI-factory node: accelerators, EFA-compatible RDMA and a partitioned fabric");
 MODULE_LICENSE("GPL");
+/* The EFA devices are of no use to userspace without uverbs. */
+MODULE_SOFTDEP("post: ib_uverbs");

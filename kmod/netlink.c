@@ -11,6 +11,7 @@
 #include <net/net_namespace.h>
 
 #include "accel.h"
+#include "efa.h"
 #include "events.h"
 #include "fabric.h"
 #include "health.h"
@@ -1033,8 +1034,10 @@ static int aifab_nl_topology_set_doit(struct sk_buff *skb,
 	if (!ret)
 		ret = aifab_topology_replace(aifab_nl_fabric, &topo, info->extack);
 	/* The topology is in whatever happens here; a failure is logged. */
-	if (!ret)
+	if (!ret) {
 		aifab_accel_sync(aifab_nl_fabric);
+		aifab_efa_sync(aifab_nl_fabric);
+	}
 	kvfree(topo.nodes);
 	kvfree(topo.devs);
 	kvfree(topo.links);

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * EFA-compatible RDMA devices: one ib_device per local EFA device of the
+ * fabric, speaking the user ABI of include/uapi/rdma/efa-abi.h, so that
+ * rdma-core's libefa drives it unchanged.
+ *
+ * The files, each using only the ones below it:
+ * - efa_main.c: the platform driver, device creation per fabric device,
+ *   registration with ib_core and the ops table;
+ * - efa_verbs.c: the control verbs: device, port, GID and P_Key queries,
+ *   user contexts and protection domains.
+ *
+ * Locking:
+ * - aifab_efa_lock (efa_main.c) serialises creating and removing devices
+ *   and guards the list of them.
+ * - PD numbers come from an IDA, which has its own lock.
+ * - The fabric mutex is taken on user-context allocation and release
+ *   only (the open rule of access.c).
+ */
+#ifndef _AIFAB_EFA_H
+#define _AIFAB_EFA_H
+
+#include <linux/bits.h>
+#include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <rdma/ib_verbs.h>
+
+#include <linux/aifab.h>
+
+struct aifab_fabric;
+struct platform_device;
+
+/*
+ * What the device offers. Queue depths and SGE counts follow the EFA
+ * descriptor formats: 16-bit indices, two SGEs in a send descriptor.
+ */
+#define AIFAB_EFA_MAX_QP		1024
+#define AIFAB_EFA_MAX_CQ		1024
+#define AIFAB_EFA_MAX_PD		1024
+#define AIFAB_EFA_MAX_AH		1024
+#define AIFAB_EFA_MAX_MR		4096
+#define AIFAB_EFA_MAX_QP_WR		4096
+#define AIFAB_EFA_MAX_CQE		32768
+#define AIFAB_EFA_MAX_SQ_SGE		2
+#define AIFAB_EFA_MAX_RQ_SGE		2
+#define AIFAB_EFA_INLINE_BYTES		32
+#define AIFAB_EFA_MTU			4096
+#define AIFAB_EFA_MAX_MR_SIZE		BIT_ULL(39)
+#define AIFAB_EFA_MAX_RDMA_SIZE		BIT(30)
+/* The PCI identity libfabric reads; see efa_main.c for why these. */
+#define AIFAB_EFA_VENDOR_ID		0x1d0f
+#define AIFAB_EFA_PART_ID		0xaf01
+
+/**
+ * struct aifab_efa_dev - a local EFA-compatible device
+ * @ibdev: the RDMA device; the struct lives as long as it does
+ * @pdev: its parent platform device, named like a PCI function
+ * @list: entry in the list of devices, under aifab_efa_lock
+ * @fab: the fabric
+ * @fab_dev_id: id of the fabric device this is
+ * @name: name of the fabric device
+ * @gid: the port's one GID, derived from the fabric ids
+ * @pd_ida: PD numbers in use
+ */
+struct aifab_efa_dev {
+	struct ib_device ibdev;
+	struct platform_device *pdev;
+	struct list_head list;
+	struct aifab_fabric *fab;
+	u32 fab_dev_id;
+	char name[AIFAB_NAME_MAX];
+	union ib_gid gid;
+	struct ida pd_ida;
+};
+
+static inline struct aifab_efa_dev *to_aifab_efa_dev(struct ib_device *ibdev)
+{
+	return container_of(ibdev, struct aifab_efa_dev, ibdev);
+}
+
+/**
+ * struct aifab_efa_ucontext - a process's open device
+ * @ibucontext: ib_core's context
+ */
+struct aifab_efa_ucontext {
+	struct ib_ucontext ibucontext;
+};
+
+/**
+ * struct aifab_efa_pd - a protection domain
+ * @ibpd: ib_core's PD
+ * @pdn: its number, as libefa sees it
+ */
+struct aifab_efa_pd {
+	struct ib_pd ibpd;
+	u16 pdn;
+};
+
+/* efa_main.c */
+int aifab_efa_init(struct aifab_fabric *fab);
+void aifab_efa_exit(void);
+int aifab_efa_sync(struct aifab_fabric *fab);
+
+/* efa_verbs.c */
+int aifab_efa_query_device(struct ib_device *ibdev, struct ib_device_attr *attr,
+			   struct ib_udata *udata);
+int aifab_efa_query_port(struct ib_device *ibdev, u32 port,
+			 struct ib_port_attr *attr);
+int aifab_efa_query_gid(struct ib_device *ibdev, u32 port, int index,
+			union ib_gid *gid);
+int aifab_efa_query_pkey(struct ib_device *ibdev, u32 port, u16 index,
+			 u16 *pkey);
+int aifab_efa_get_port_immutable(struct ib_device *ibdev, u32 port,
+				 struct ib_port_immutable *immutable);
+enum rdma_link_layer aifab_efa_link_layer(struct ib_device *ibdev, u32 port);
+int aifab_efa_alloc_ucontext(struct ib_ucontext *ibucontext,
+			     struct ib_udata *udata);
+void aifab_efa_dealloc_ucontext(struct ib_ucontext *ibucontext);
+int aifab_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
+int aifab_efa_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
+
+#endif /* _AIFAB_EFA_H */

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EFA-compatible RDMA devices: one per local EFA device of the fabric,
+ * made and removed as the topology changes.
+ *
+ * Each hangs off a platform device bound to the "aifab-efa" driver and
+ * named like a PCI function (0000:af:NN.0). libfabric's efa provider parses
+ * the name of <ibdev>/device as a PCI address and follows its driver link;
+ * anything else makes it give up on every device.
+ *
+ * The identity: Amazon's PCI vendor id, which tools match EFA devices by,
+ * and a part id of aifab's own, so that nothing mistakes the device for a
+ * particular generation of EFA hardware.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <rdma/efa-abi.h>
+#include <rdma/ib_verbs.h>
+
+#include "compat.h"
+#include "efa.h"
+#include "fabric.h"
+#include "objcount.h"
+
+#define AIFAB_EFA_DRIVER	"aifab-efa"
+
+/* Serialises aifab_efa_sync() and aifab_efa_exit(). */
+static DEFINE_MUTEX(aifab_efa_lock);
+/* The devices; under aifab_efa_lock. */
+static LIST_HEAD(aifab_efa_devs);
+/* Set by aifab_efa_init() before any device exists. */
+static struct aifab_fabric *aifab_efa_fabric;
+
+static const struct ib_device_ops aifab_efa_ops = {
+	.owner = THIS_MODULE,
+	.driver_id = RDMA_DRIVER_EFA,
+	.uverbs_abi_ver = EFA_UVERBS_ABI_VERSION,
+
+	.alloc_pd = aifab_efa_alloc_pd,
+	.alloc_ucontext = aifab_efa_alloc_ucontext,
+	.dealloc_pd = aifab_efa_dealloc_pd,
+	.dealloc_ucontext = aifab_efa_dealloc_ucontext,
+	.get_link_layer = aifab_efa_link_layer,
+	.get_port_immutable = aifab_efa_get_port_immutable,
+	.query_device = aifab_efa_query_device,
+	.query_gid = aifab_efa_query_gid,
+	.query_pkey = aifab_efa_query_pkey,
+	.query_port = aifab_efa_query_port,
+
+	INIT_RDMA_OBJ_SIZE(ib_pd, aifab_efa_pd, ibpd),
+	INIT_RDMA_OBJ_SIZE(ib_ucontext, aifab_efa_ucontext, ibucontext),
+};
+
+/* What the fabric wants made: the platform data of a device. */
+struct aifab_efa_want {
+	u32 id;
+	u32 node_id;
+	char name[AIFAB_NAME_MAX];
+};
+
+/*
+ * A unique-local IPv6 address (fd00::/8) that names the device in the
+ * fabric: "aifab", then the node's id and the device's id. Never zero, as
+ * ib_core only builds address handles with a GRH for a non-zero GID.
+ */
+static void aifab_efa_make_gid(union ib_gid *gid, const struct aifab_efa_want *w)
+{
+	static const u8 prefix[6] = { 0xfd, 'a', 'i', 'f', 'a', 'b' };
+
+	memset(gid, 0, sizeof(*gid));
+	memcpy(gid->raw, prefix, sizeof(prefix));
+	gid->global.interface_id = cpu_to_be64((u64)w->node_id << 32 | w->id);
+}
+
+static int aifab_efa_probe(struct platform_device *pdev)
+{
+	const struct aifab_efa_want *w = dev_get_platdata(&pdev->dev);
+	struct aifab_efa_dev *edev;
+	int ret;
+
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
+	edev = ib_alloc_device(aifab_efa_dev, ibdev);
+	if (!edev)
+		return -ENOMEM;
+	edev->pdev = pdev;
+	edev->fab = aifab_efa_fabric;
+	edev->fab_dev_id = w->id;
+	strscpy(edev->name, w->name, sizeof(edev->name));
+	aifab_efa_make_gid(&edev->gid, w);
+	edev->ibdev.node_guid = edev->gid.global.interface_id;
+	ida_init(&edev->pd_ida);
+	edev->ibdev.node_type = RDMA_NODE_UNSPECIFIED;
+	edev->ibdev.phys_port_cnt = 1;
+	edev->ibdev.num_comp_vectors = 1;
+	edev->ibdev.dev.parent = &pdev->dev;
+	ib_set_device_ops(&edev->ibdev, &aifab_efa_ops);
+	ret = ib_register_device(&edev->ibdev, "aifab_efa%d", &pdev->dev);
+	if (ret)
+		goto err_dealloc_device;
+	platform_set_drvdata(pdev, edev);
+	aifab_obj_get(AIFAB_OBJ_EFA_DEV);
+	return 0;
+
+err_dealloc_device:
+	ida_destroy(&edev->pd_ida);
+	ib_dealloc_device(&edev->ibdev);
+	return ret;
+}
+
+static void aifab_efa_remove_dev(struct platform_device *pdev)
+{
+	struct aifab_efa_dev *edev = platform_get_drvdata(pdev);
+
+	/* Waits for, or disassociates, every user of the device. */
+	ib_unregister_device(&edev->ibdev);
+	ida_destroy(&edev->pd_ida);
+	ib_dealloc_device(&edev->ibdev);
+	aifab_obj_put(AIFAB_OBJ_EFA_DEV);
+}
+
+static struct platform_driver aifab_efa_driver = {
+	.driver = {
+		.name = AIFAB_EFA_DRIVER,
+		.suppress_bind_attrs = true,
+	},
+	.probe = aifab_efa_probe,
+	AIFAB_PLATFORM_REMOVE(aifab_efa_remove_dev),
+};
+
+/* The node a device is on is in the fabric's tables, under its mutex. */
+static int aifab_efa_wanted(struct aifab_fabric *fab,
+			    struct aifab_efa_want **wantp, u32 *nwant)
+{
+	struct aifab_efa_want *want;
+	struct aifab_device *dev;
+	struct aifab_object *obj;
+	struct aifab_node *node;
+	unsigned long id;
+	u32 n = 0, max = 0;
+
+	mutex_lock(&fab->lock);
+	xa_for_each(&fab->devices, id, obj)
+		max++;
+	want = kcalloc(max ?: 1, sizeof(*want), GFP_KERNEL);
+	if (!want) {
+		mutex_unlock(&fab->lock);
+		return -ENOMEM;
+	}
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		node = aifab_node_lookup(fab, dev->node_id);
+		if (dev->type != AIFAB_DEV_TYPE_EFA || !node || !node->local)
+			continue;
+		want[n].id = dev->obj.id;
+		want[n].node_id = dev->node_id;
+		strscpy(want[n].name, dev->obj.name, sizeof(want[n].name));
+		n++;
+	}
+	mutex_unlock(&fab->lock);
+	*wantp = want;
+	*nwant = n;
+	return 0;
+}
+
+/* The parent of each device; remembered to remove it. */
+struct aifab_efa_parent {
+	struct list_head list;
+	struct platform_device *pdev;
+	u32 id;
+	int slot;
+};
+
+/* PCI-like slots of the parents, so that a name is never in use twice. */
+static DEFINE_IDA(aifab_efa_slots);
+
+static struct platform_device *
+aifab_efa_pdev_new(const struct aifab_efa_want *w, int slot)
+{
+	struct platform_device *pdev;
+	char pci_name[24];
+	int ret;
+
+	snprintf(pci_name, sizeof(pci_name), "0000:af:%02x.0", slot & 0xff);
+	pdev = platform_device_alloc(pci_name, PLATFORM_DEVID_NONE);
+	if (!pdev)
+		return ERR_PTR(-ENOMEM);
+	/* Binds it to the driver whatever its name. */
+	ret = aifab_platform_override(pdev, AIFAB_EFA_DRIVER);
+	if (!ret)
+		ret = platform_device_add_data(pdev, w, sizeof(*w));
+	if (!ret)
+		ret = platform_device_add(pdev);
+	if (ret) {
+		platform_device_put(pdev);
+		return ERR_PTR(ret);
+	}
+	return pdev;
+}
+
+static int aifab_efa_create(const struct aifab_efa_want *w)
+{
+	struct aifab_efa_parent *parent;
+	int ret;
+
+	parent = kzalloc(sizeof(*parent), GFP_KERNEL);
+	if (!parent)
+		return -ENOMEM;
+	parent->slot = ida_alloc_max(&aifab_efa_slots, 255, GFP_KERNEL);
+	if (parent->slot < 0) {
+		ret = parent->slot;
+		goto err_free_parent;
+	}
+	parent->pdev = aifab_efa_pdev_new(w, parent->slot);
+	ret = PTR_ERR_OR_ZERO(parent->pdev);
+	if (ret)
+		goto err_free_slot;
+	/* Probing is synchronous: no driver data means it failed. */
+	if (!platform_get_drvdata(parent->pdev)) {
+		ret = -ENODEV;
+		goto err_unregister_pdev;
+	}
+	parent->id = w->id;
+	list_add_tail(&parent->list, &aifab_efa_devs);
+	return 0;
+
+err_unregister_pdev:
+	platform_device_unregister(parent->pdev);
+err_free_slot:
+	ida_free(&aifab_efa_slots, parent->slot);
+err_free_parent:
+	kfree(parent);
+	return ret;
+}
+
+static void aifab_efa_destroy(struct aifab_efa_parent *parent)
+{
+	list_del(&parent->list);
+	platform_device_unregister(parent->pdev);
+	ida_free(&aifab_efa_slots, parent->slot);
+	kfree(parent);
+}
+
+static bool aifab_efa_is_wanted(u32 id, const struct aifab_efa_want *want,
+				u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (want[i].id == id)
+			return true;
+	return false;
+}
+
+static bool aifab_efa_exists(u32 id)
+{
+	struct aifab_efa_parent *parent;
+
+	list_for_each_entry(parent, &aifab_efa_devs, list)
+		if (parent->id == id)
+			return true;
+	return false;
+}
+
+/**
+ * aifab_efa_sync() - give each local EFA device of the fabric its RDMA device
+ * @fab: the fabric
+ *
+ * Removes the RDMA devices of EFA devices that left the fabric and creates
+ * those of new ones. Call after the topology changed.
+ *
+ * Return: 0, or the first error; every device that could be made is.
+ */
+int aifab_efa_sync(struct aifab_fabric *fab)
+{
+	struct aifab_efa_parent *parent, *tmp;
+	struct aifab_efa_want *want;
+	int ret, err;
+	u32 i, n;
+
+	mutex_lock(&aifab_efa_lock);
+	ret = aifab_efa_wanted(fab, &want, &n);
+	if (ret)
+		goto out_unlock;
+	list_for_each_entry_safe(parent, tmp, &aifab_efa_devs, list)
+		if (!aifab_efa_is_wanted(parent->id, want, n))
+			aifab_efa_destroy(parent);
+	for (i = 0; i < n; i++) {
+		if (aifab_efa_exists(want[i].id))
+			continue;
+		err = aifab_efa_create(&want[i]);
+		if (err) {
+			pr_err("cannot create the RDMA device of %s: %d\n",
+			       want[i].name, err);
+			ret = ret ?: err;
+		}
+	}
+	kfree(want);
+out_unlock:
+	mutex_unlock(&aifab_efa_lock);
+	return ret;
+}
+
+/**
+ * aifab_efa_init() - register the driver and make the topology's devices
+ * @fab: the fabric
+ *
+ * Return: 0 or a negative errno, with nothing left registered.
+ */
+int aifab_efa_init(struct aifab_fabric *fab)
+{
+	int ret;
+
+	aifab_efa_fabric = fab;
+	ret = platform_driver_register(&aifab_efa_driver);
+	if (ret)
+		return ret;
+	ret = aifab_efa_sync(fab);
+	if (ret)
+		aifab_efa_exit();
+	return ret;
+}
+
+/**
+ * aifab_efa_exit() - remove every device and the driver, at module unload
+ */
+void aifab_efa_exit(void)
+{
+	struct aifab_efa_parent *parent, *tmp;
+
+	mutex_lock(&aifab_efa_lock);
+	list_for_each_entry_safe(parent, tmp, &aifab_efa_devs, list)
+		aifab_efa_destroy(parent);
+	mutex_unlock(&aifab_efa_lock);
+	platform_driver_unregister(&aifab_efa_driver);
+}
