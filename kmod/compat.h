@@ -21,6 +21,8 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_prime.h>
 #include <drm/gpu_scheduler.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/uverbs_ioctl.h>
 
 /*
  * Accelerators are DRM accel devices (/dev/accel/accelN) where the kernel
@@ -49,6 +51,27 @@
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
 	.gem_prime_mmap = drm_gem_prime_mmap,
+#endif
+
+/*
+ * 6.10 passes the whole attribute bundle to reg_user_mr_dmabuf; before, the
+ * driver's udata. aifab_dmabuf_mr_ctx is whichever it is, and
+ * aifab_dmabuf_mr_udata() finds the udata in it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+typedef struct uverbs_attr_bundle aifab_dmabuf_mr_ctx;
+
+static inline struct ib_udata *aifab_dmabuf_mr_udata(aifab_dmabuf_mr_ctx *ctx)
+{
+	return &ctx->driver_udata;
+}
+#else
+typedef struct ib_udata aifab_dmabuf_mr_ctx;
+
+static inline struct ib_udata *aifab_dmabuf_mr_udata(aifab_dmabuf_mr_ctx *ctx)
+{
+	return ctx;
+}
 #endif
 
 /* 6.11 made platform_driver.remove return void, as remove_new did. */

@@ -8,12 +8,15 @@
  * - efa_main.c: the platform driver, device creation per fabric device,
  *   registration with ib_core and the ops table;
  * - efa_verbs.c: the control verbs: device, port, GID and P_Key queries,
- *   user contexts and protection domains.
+ *   user contexts and protection domains;
+ * - efa_mr.c: memory regions, of user memory or of a dma-buf.
  *
  * Locking:
  * - aifab_efa_lock (efa_main.c) serialises creating and removing devices
  *   and guards the list of them.
  * - PD numbers come from an IDA, which has its own lock.
+ * - Memory regions are in &aifab_efa_dev.mrs, an allocating xarray: its
+ *   own lock for writers, RCU for the data path's lookups.
  * - The fabric mutex is taken on user-context allocation and release
  *   only (the open rule of access.c).
  */
@@ -27,6 +30,8 @@
 #include <rdma/ib_verbs.h>
 
 #include <linux/aifab.h>
+
+#include "compat.h"
 
 struct aifab_fabric;
 struct platform_device;
@@ -48,6 +53,8 @@ struct platform_device;
 #define AIFAB_EFA_MTU			4096
 #define AIFAB_EFA_MAX_MR_SIZE		BIT_ULL(39)
 #define AIFAB_EFA_MAX_RDMA_SIZE		BIT(30)
+/* What a memory region may allow; remote access comes with RDMA READ. */
+#define AIFAB_EFA_MR_ACCESS		IB_ACCESS_LOCAL_WRITE
 /* The PCI identity libfabric reads; see efa_main.c for why these. */
 #define AIFAB_EFA_VENDOR_ID		0x1d0f
 #define AIFAB_EFA_PART_ID		0xaf01
@@ -62,6 +69,7 @@ struct platform_device;
  * @name: name of the fabric device
  * @gid: the port's one GID, derived from the fabric ids
  * @pd_ida: PD numbers in use
+ * @mrs: key -> &struct aifab_efa_mr
  */
 struct aifab_efa_dev {
 	struct ib_device ibdev;
@@ -72,6 +80,7 @@ struct aifab_efa_dev {
 	char name[AIFAB_NAME_MAX];
 	union ib_gid gid;
 	struct ida pd_ida;
+	struct xarray mrs;
 };
 
 static inline struct aifab_efa_dev *to_aifab_efa_dev(struct ib_device *ibdev)
@@ -97,6 +106,24 @@ struct aifab_efa_pd {
 	u16 pdn;
 };
 
+/**
+ * struct aifab_efa_mr - a memory region
+ * @ibmr: ib_core's region; lkey and rkey are the key
+ * @umem: the pinned memory
+ * @iova: the address the region starts at, as its users name it
+ * @length: its length in bytes
+ * @access: IB_ACCESS_* flags it was registered with
+ * @pdn: the PD it is in
+ */
+struct aifab_efa_mr {
+	struct ib_mr ibmr;
+	struct ib_umem *umem;
+	u64 iova;
+	u64 length;
+	int access;
+	u16 pdn;
+};
+
 /* efa_main.c */
 int aifab_efa_init(struct aifab_fabric *fab);
 void aifab_efa_exit(void);
@@ -119,5 +146,14 @@ int aifab_efa_alloc_ucontext(struct ib_ucontext *ibucontext,
 void aifab_efa_dealloc_ucontext(struct ib_ucontext *ibucontext);
 int aifab_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
 int aifab_efa_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
+
+/* efa_mr.c */
+struct ib_mr *aifab_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length,
+			       u64 virt_addr, int access,
+			       struct ib_udata *udata);
+struct ib_mr *aifab_efa_reg_mr_dmabuf(struct ib_pd *ibpd, u64 offset,
+				      u64 length, u64 virt_addr, int fd,
+				      int access, aifab_dmabuf_mr_ctx *ctx);
+int aifab_efa_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata);
 
 #endif /* _AIFAB_EFA_H */

@@ -41,6 +41,9 @@ static const struct ib_device_ops aifab_efa_ops = {
 	.uverbs_abi_ver = EFA_UVERBS_ABI_VERSION,
 
 	.alloc_pd = aifab_efa_alloc_pd,
+	.dereg_mr = aifab_efa_dereg_mr,
+	.reg_user_mr = aifab_efa_reg_mr,
+	.reg_user_mr_dmabuf = aifab_efa_reg_mr_dmabuf,
 	.alloc_ucontext = aifab_efa_alloc_ucontext,
 	.dealloc_pd = aifab_efa_dealloc_pd,
 	.dealloc_ucontext = aifab_efa_dealloc_ucontext,
@@ -96,6 +99,7 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	aifab_efa_make_gid(&edev->gid, w);
 	edev->ibdev.node_guid = edev->gid.global.interface_id;
 	ida_init(&edev->pd_ida);
+	xa_init_flags(&edev->mrs, XA_FLAGS_ALLOC1);
 	edev->ibdev.node_type = RDMA_NODE_UNSPECIFIED;
 	edev->ibdev.phys_port_cnt = 1;
 	edev->ibdev.num_comp_vectors = 1;
@@ -109,6 +113,7 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	return 0;
 
 err_dealloc_device:
+	xa_destroy(&edev->mrs);
 	ida_destroy(&edev->pd_ida);
 	ib_dealloc_device(&edev->ibdev);
 	return ret;
@@ -120,6 +125,7 @@ static void aifab_efa_remove_dev(struct platform_device *pdev)
 
 	/* Waits for, or disassociates, every user of the device. */
 	ib_unregister_device(&edev->ibdev);
+	xa_destroy(&edev->mrs);
 	ida_destroy(&edev->pd_ida);
 	ib_dealloc_device(&edev->ibdev);
 	aifab_obj_put(AIFAB_OBJ_EFA_DEV);

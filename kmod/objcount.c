@@ -29,6 +29,7 @@ static const char * const aifab_obj_names[] = {
 	[AIFAB_OBJ_ACCEL_JOB] = "accel_job",
 	[AIFAB_OBJ_ACCEL_FENCE] = "accel_fence",
 	[AIFAB_OBJ_EFA_DEV] = "efa_dev",
+	[AIFAB_OBJ_EFA_MR] = "efa_mr",
 };
 
 static_assert(ARRAY_SIZE(aifab_obj_names) == AIFAB_OBJ_NR_TYPES);
