@@ -12,6 +12,7 @@
 /* kmod/Kbuild warns when building for any other kernel series. */
 
 #include <linux/compiler_attributes.h>
+#include <linux/mm.h>
 #include <linux/netlink.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -54,24 +55,32 @@
 #endif
 
 /*
- * 6.10 passes the whole attribute bundle to reg_user_mr_dmabuf; before, the
- * driver's udata. aifab_dmabuf_mr_ctx is whichever it is, and
- * aifab_dmabuf_mr_udata() finds the udata in it.
+ * 6.10 passes the whole attribute bundle to create_cq and
+ * reg_user_mr_dmabuf; before, the driver's udata. aifab_uverbs_ctx is
+ * whichever it is, and aifab_uverbs_udata() finds the udata in it (NULL
+ * for a kernel caller).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-typedef struct uverbs_attr_bundle aifab_dmabuf_mr_ctx;
+typedef struct uverbs_attr_bundle aifab_uverbs_ctx;
 
-static inline struct ib_udata *aifab_dmabuf_mr_udata(aifab_dmabuf_mr_ctx *ctx)
+static inline struct ib_udata *aifab_uverbs_udata(aifab_uverbs_ctx *ctx)
 {
-	return &ctx->driver_udata;
+	return ctx ? &ctx->driver_udata : NULL;
 }
 #else
-typedef struct ib_udata aifab_dmabuf_mr_ctx;
+typedef struct ib_udata aifab_uverbs_ctx;
 
-static inline struct ib_udata *aifab_dmabuf_mr_udata(aifab_dmabuf_mr_ctx *ctx)
+static inline struct ib_udata *aifab_uverbs_udata(aifab_uverbs_ctx *ctx)
 {
 	return ctx;
 }
+#endif
+
+/* 6.3 made vm_flags writable only through helpers. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define aifab_vm_flags_clear(vma, flags) vm_flags_clear(vma, flags)
+#else
+#define aifab_vm_flags_clear(vma, flags) ((vma)->vm_flags &= ~(flags))
 #endif
 
 /* 6.11 made platform_driver.remove return void, as remove_new did. */

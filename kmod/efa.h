@@ -9,12 +9,14 @@
  *   registration with ib_core and the ops table;
  * - efa_verbs.c: the control verbs: device, port, GID and P_Key queries,
  *   user contexts and protection domains;
- * - efa_mr.c: memory regions, of user memory or of a dma-buf.
+ * - efa_mr.c: memory regions, of user memory or of a dma-buf;
+ * - efa_mmap.c: the rings and doorbells libefa maps;
+ * - efa_cq.c, efa_ah.c: completion queues and address handles.
  *
  * Locking:
  * - aifab_efa_lock (efa_main.c) serialises creating and removing devices
  *   and guards the list of them.
- * - PD numbers come from an IDA, which has its own lock.
+ * - PD, CQ and AH numbers come from IDAs, which have their own locks.
  * - Memory regions are in &aifab_efa_dev.mrs, an allocating xarray: its
  *   own lock for writers, RCU for the data path's lookups.
  * - The fabric mutex is taken on user-context allocation and release
@@ -53,6 +55,8 @@ struct platform_device;
 #define AIFAB_EFA_MTU			4096
 #define AIFAB_EFA_MAX_MR_SIZE		BIT_ULL(39)
 #define AIFAB_EFA_MAX_RDMA_SIZE		BIT(30)
+/* The address handle a receive completion carries for an unknown sender. */
+#define AIFAB_EFA_AH_NONE		0xffff
 /* What a memory region may allow; remote access comes with RDMA READ. */
 #define AIFAB_EFA_MR_ACCESS		IB_ACCESS_LOCAL_WRITE
 /* The PCI identity libfabric reads; see efa_main.c for why these. */
@@ -69,6 +73,8 @@ struct platform_device;
  * @name: name of the fabric device
  * @gid: the port's one GID, derived from the fabric ids
  * @pd_ida: PD numbers in use
+ * @cq_ida: CQ numbers in use
+ * @ah_ida: address handle numbers in use
  * @mrs: key -> &struct aifab_efa_mr
  */
 struct aifab_efa_dev {
@@ -80,6 +86,8 @@ struct aifab_efa_dev {
 	char name[AIFAB_NAME_MAX];
 	union ib_gid gid;
 	struct ida pd_ida;
+	struct ida cq_ida;
+	struct ida ah_ida;
 	struct xarray mrs;
 };
 
@@ -124,6 +132,48 @@ struct aifab_efa_mr {
 	u16 pdn;
 };
 
+/**
+ * struct aifab_efa_mmap - memory that userspace maps
+ * @rdma: ib_core's entry; its key is the mmap offset
+ * @vaddr: the memory, zeroed vmalloc_user() pages
+ * @bytes: its size, whole pages
+ * @writable: userspace may write it
+ */
+struct aifab_efa_mmap {
+	struct rdma_user_mmap_entry rdma;
+	void *vaddr;
+	size_t bytes;
+	bool writable;
+};
+
+/**
+ * struct aifab_efa_cq - a completion queue
+ * @ibcq: ib_core's CQ
+ * @ring: the entries, mapped read-only by libefa
+ * @entries: entries in the ring, a power of two
+ * @entry_size: 16, or 32 with the sender's GID
+ * @cq_idx: its number on the device
+ */
+struct aifab_efa_cq {
+	struct ib_cq ibcq;
+	struct aifab_efa_mmap *ring;
+	u32 entries;
+	u32 entry_size;
+	u16 cq_idx;
+};
+
+/**
+ * struct aifab_efa_ah - an address handle
+ * @ibah: ib_core's AH
+ * @ah: the handle libefa puts in descriptors
+ * @dgid: the destination
+ */
+struct aifab_efa_ah {
+	struct ib_ah ibah;
+	u16 ah;
+	union ib_gid dgid;
+};
+
 /* efa_main.c */
 int aifab_efa_init(struct aifab_fabric *fab);
 void aifab_efa_exit(void);
@@ -153,7 +203,23 @@ struct ib_mr *aifab_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length,
 			       struct ib_udata *udata);
 struct ib_mr *aifab_efa_reg_mr_dmabuf(struct ib_pd *ibpd, u64 offset,
 				      u64 length, u64 virt_addr, int fd,
-				      int access, aifab_dmabuf_mr_ctx *ctx);
+				      int access, aifab_uverbs_ctx *ctx);
 int aifab_efa_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata);
+
+/* efa_mmap.c */
+struct aifab_efa_mmap *aifab_efa_mmap_new(struct ib_ucontext *uctx,
+					  size_t bytes, bool writable);
+int aifab_efa_mmap(struct ib_ucontext *uctx, struct vm_area_struct *vma);
+void aifab_efa_mmap_free(struct rdma_user_mmap_entry *rdma);
+
+/* efa_cq.c */
+int aifab_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
+			aifab_uverbs_ctx *ctx);
+int aifab_efa_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata);
+
+/* efa_ah.c */
+int aifab_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *init,
+			struct ib_udata *udata);
+int aifab_efa_destroy_ah(struct ib_ah *ibah, u32 flags);
 
 #endif /* _AIFAB_EFA_H */

@@ -41,6 +41,12 @@ static const struct ib_device_ops aifab_efa_ops = {
 	.uverbs_abi_ver = EFA_UVERBS_ABI_VERSION,
 
 	.alloc_pd = aifab_efa_alloc_pd,
+	.create_cq = aifab_efa_create_cq,
+	.create_user_ah = aifab_efa_create_ah,
+	.destroy_ah = aifab_efa_destroy_ah,
+	.destroy_cq = aifab_efa_destroy_cq,
+	.mmap = aifab_efa_mmap,
+	.mmap_free = aifab_efa_mmap_free,
 	.dereg_mr = aifab_efa_dereg_mr,
 	.reg_user_mr = aifab_efa_reg_mr,
 	.reg_user_mr_dmabuf = aifab_efa_reg_mr_dmabuf,
@@ -54,6 +60,8 @@ static const struct ib_device_ops aifab_efa_ops = {
 	.query_pkey = aifab_efa_query_pkey,
 	.query_port = aifab_efa_query_port,
 
+	INIT_RDMA_OBJ_SIZE(ib_ah, aifab_efa_ah, ibah),
+	INIT_RDMA_OBJ_SIZE(ib_cq, aifab_efa_cq, ibcq),
 	INIT_RDMA_OBJ_SIZE(ib_pd, aifab_efa_pd, ibpd),
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, aifab_efa_ucontext, ibucontext),
 };
@@ -99,6 +107,8 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	aifab_efa_make_gid(&edev->gid, w);
 	edev->ibdev.node_guid = edev->gid.global.interface_id;
 	ida_init(&edev->pd_ida);
+	ida_init(&edev->cq_ida);
+	ida_init(&edev->ah_ida);
 	xa_init_flags(&edev->mrs, XA_FLAGS_ALLOC1);
 	edev->ibdev.node_type = RDMA_NODE_UNSPECIFIED;
 	edev->ibdev.phys_port_cnt = 1;
@@ -114,6 +124,8 @@ static int aifab_efa_probe(struct platform_device *pdev)
 
 err_dealloc_device:
 	xa_destroy(&edev->mrs);
+	ida_destroy(&edev->ah_ida);
+	ida_destroy(&edev->cq_ida);
 	ida_destroy(&edev->pd_ida);
 	ib_dealloc_device(&edev->ibdev);
 	return ret;
@@ -126,6 +138,8 @@ static void aifab_efa_remove_dev(struct platform_device *pdev)
 	/* Waits for, or disassociates, every user of the device. */
 	ib_unregister_device(&edev->ibdev);
 	xa_destroy(&edev->mrs);
+	ida_destroy(&edev->ah_ida);
+	ida_destroy(&edev->cq_ida);
 	ida_destroy(&edev->pd_ida);
 	ib_dealloc_device(&edev->ibdev);
 	aifab_obj_put(AIFAB_OBJ_EFA_DEV);

@@ -101,14 +101,14 @@ err_free_mr:
 
 struct ib_mr *aifab_efa_reg_mr_dmabuf(struct ib_pd *ibpd, u64 offset,
 				      u64 length, u64 virt_addr, int fd,
-				      int access, aifab_dmabuf_mr_ctx *ctx)
+				      int access, aifab_uverbs_ctx *ctx)
 {
 	struct ib_umem_dmabuf *umem_dmabuf;
 	struct aifab_efa_mr *mr;
 	struct ib_mr *ibmr;
 
 	mr = aifab_efa_mr_alloc(ibpd, length, access,
-				aifab_dmabuf_mr_udata(ctx));
+				aifab_uverbs_udata(ctx));
 	if (IS_ERR(mr))
 		return ERR_CAST(mr);
 	umem_dmabuf = ib_umem_dmabuf_get_pinned(ibpd->device, offset, length,

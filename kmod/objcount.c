@@ -30,6 +30,9 @@ static const char * const aifab_obj_names[] = {
 	[AIFAB_OBJ_ACCEL_FENCE] = "accel_fence",
 	[AIFAB_OBJ_EFA_DEV] = "efa_dev",
 	[AIFAB_OBJ_EFA_MR] = "efa_mr",
+	[AIFAB_OBJ_EFA_MMAP] = "efa_mmap",
+	[AIFAB_OBJ_EFA_CQ] = "efa_cq",
+	[AIFAB_OBJ_EFA_AH] = "efa_ah",
 };
 
 static_assert(ARRAY_SIZE(aifab_obj_names) == AIFAB_OBJ_NR_TYPES);

@@ -94,8 +94,8 @@ check $? "it opens from the namespace; other devices still open from anywhere" "
 
 ibv_rc_pingpong -d aifab_efa0 >"$TMP/out" 2>&1
 st=$?
-[ $st != 0 ] && grep -q "Couldn't create CQ" "$TMP/out"
-check $? "verbs not implemented yet fail cleanly (completion queues)" "st=$st $(cat "$TMP/out")"
+[ $st != 0 ] && grep -q "Couldn't create QP" "$TMP/out"
+check $? "verbs not implemented yet fail cleanly (queue pairs)" "st=$st $(cat "$TMP/out")"
 
 "$CTL" topology show >"$TMP/topo.yaml" && "$CTL" topology load "$TMP/topo.yaml" &&
 	[ "$(ibv_devices | grep -c '^ *aifab_efa[0-9]')" = 2 ] &&

@@ -2,8 +2,9 @@
 /*
  * The EFA-compatible devices through libibverbs and libefa, as a program
  * would use them: opening, protection domains, memory regions of user
- * memory and of an accelerator's buffer (zero-copy dma-buf), garbage in
- * each, and verbs not there yet failing with EOPNOTSUPP.
+ * memory and of an accelerator's buffer (zero-copy dma-buf), completion
+ * queues, address handles, garbage in each, and verbs not there yet
+ * failing with EOPNOTSUPP.
  *
  * Runs as root inside tools/vm-run; the live-object counters in debugfs
  * prove that every region goes away.
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <infiniband/efadv.h>
 #include <infiniband/verbs.h>
 
 #include "kselftest_harness.h"
@@ -191,17 +193,119 @@ TEST_F(efa, mr_dmabuf_garbage)
 	close(accel);
 }
 
-/* Until the data path lands, these must fail loudly, not pretend. */
-TEST_F(efa, not_yet_supported)
+/* A new CQ is empty: its zeroed ring has no entry with phase 1. */
+TEST_F(efa, cq_create_poll)
 {
+	long cqs = objects_live("efa_cq"), maps = objects_live("efa_mmap");
+	struct ibv_cq *cq;
+	struct ibv_wc wc;
+
+	cq = ibv_create_cq(self->ctx, 100, NULL, NULL, 0);
+	ASSERT_NE(NULL, cq) TH_LOG("create_cq: %s", strerror(errno));
+	EXPECT_LE(100, cq->cqe);
+	EXPECT_EQ(0, ibv_poll_cq(cq, 1, &wc));
+	EXPECT_EQ(cqs + 1, objects_live("efa_cq"));
+	EXPECT_EQ(maps + 1, objects_live("efa_mmap"));
+	EXPECT_EQ(0, ibv_destroy_cq(cq));
+	EXPECT_EQ(cqs, objects_live("efa_cq"));
+	/* The ring's memory goes with libefa's mapping of it. */
+	EXPECT_EQ(maps, objects_live("efa_mmap"));
+}
+
+TEST_F(efa, cq_garbage)
+{
+	struct ibv_comp_channel *ch;
 	struct ibv_cq *cq;
 
+	/* A completion channel needs CQ notifications, not offered. */
+	ch = ibv_create_comp_channel(self->ctx);
+	ASSERT_NE(NULL, ch);
 	errno = 0;
-	cq = ibv_create_cq(self->ctx, 16, NULL, NULL, 0);
+	cq = ibv_create_cq(self->ctx, 16, NULL, ch, 0);
 	EXPECT_EQ(NULL, cq);
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	if (cq)
 		ibv_destroy_cq(cq);
+	EXPECT_EQ(0, ibv_destroy_comp_channel(ch));
+	/* Past the device's limit. */
+	errno = 0;
+	cq = ibv_create_cq(self->ctx, 32769, NULL, NULL, 0);
+	EXPECT_EQ(NULL, cq);
+	EXPECT_EQ(EINVAL, errno);
+	if (cq)
+		ibv_destroy_cq(cq);
+}
+
+static int efa_gid_of(struct ibv_device **list, const char *name,
+		      union ibv_gid *gid)
+{
+	struct ibv_context *ctx = NULL;
+	int i, ret;
+
+	for (i = 0; list[i]; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), name))
+			ctx = ibv_open_device(list[i]);
+	if (!ctx)
+		return -ENODEV;
+	ret = ibv_query_gid(ctx, 1, 0, gid);
+	ibv_close_device(ctx);
+	return ret;
+}
+
+TEST_F(efa, ah_create)
+{
+	struct ibv_ah_attr attr = { .is_global = 1, .port_num = 1 };
+	struct efadv_ah_attr a_attr = {}, b_attr = {};
+	long ahs = objects_live("efa_ah");
+	struct ibv_ah *a, *b;
+
+	ASSERT_EQ(0, efa_gid_of(self->list, "aifab_efa1", &attr.grh.dgid));
+	EXPECT_NE(0, attr.grh.dgid.global.interface_id);
+	a = ibv_create_ah(self->pd, &attr);
+	ASSERT_NE(NULL, a) TH_LOG("create_ah: %s", strerror(errno));
+	b = ibv_create_ah(self->pd, &attr);
+	ASSERT_NE(NULL, b) TH_LOG("create_ah: %s", strerror(errno));
+	ASSERT_EQ(0, efadv_query_ah(a, &a_attr, sizeof(a_attr)));
+	ASSERT_EQ(0, efadv_query_ah(b, &b_attr, sizeof(b_attr)));
+	EXPECT_NE(0xffff, a_attr.ahn);
+	EXPECT_NE(a_attr.ahn, b_attr.ahn);
+	EXPECT_EQ(ahs + 2, objects_live("efa_ah"));
+	EXPECT_EQ(0, ibv_destroy_ah(a));
+	EXPECT_EQ(0, ibv_destroy_ah(b));
+	EXPECT_EQ(ahs, objects_live("efa_ah"));
+
+	/* EFA addresses are GIDs: a handle without one is refused. */
+	attr.is_global = 0;
+	errno = 0;
+	a = ibv_create_ah(self->pd, &attr);
+	EXPECT_EQ(NULL, a);
+	EXPECT_NE(0, errno);
+	if (a)
+		ibv_destroy_ah(a);
+}
+
+/* Until the data path lands, these must fail loudly, not pretend. */
+TEST_F(efa, not_yet_supported)
+{
+	struct ibv_qp_init_attr init = {
+		.qp_type = IBV_QPT_UD,
+		.cap = { .max_send_wr = 16, .max_recv_wr = 16,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+
+	cq = ibv_create_cq(self->ctx, 16, NULL, NULL, 0);
+	ASSERT_NE(NULL, cq);
+	init.send_cq = cq;
+	init.recv_cq = cq;
+	errno = 0;
+	qp = ibv_create_qp(self->pd, &init);
+	EXPECT_EQ(NULL, qp);
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	if (qp)
+		ibv_destroy_qp(qp);
+	EXPECT_EQ(0, ibv_destroy_cq(cq));
 }
 
 TEST_HARNESS_MAIN
