@@ -11,14 +11,17 @@
  *   user contexts and protection domains;
  * - efa_mr.c: memory regions, of user memory or of a dma-buf;
  * - efa_mmap.c: the rings and doorbells libefa maps;
- * - efa_cq.c, efa_ah.c: completion queues and address handles.
+ * - efa_cq.c, efa_ah.c, efa_qp.c: completion queues, address handles and
+ *   queue pairs.
  *
  * Locking:
  * - aifab_efa_lock (efa_main.c) serialises creating and removing devices
  *   and guards the list of them.
  * - PD, CQ and AH numbers come from IDAs, which have their own locks.
- * - Memory regions are in &aifab_efa_dev.mrs, an allocating xarray: its
- *   own lock for writers, RCU for the data path's lookups.
+ * - Memory regions and queue pairs are in &aifab_efa_dev.mrs and .qps,
+ *   allocating xarrays: their own locks for writers, RCU for the data
+ *   path's lookups.
+ * - &aifab_efa_qp.lock serialises a QP's modify and query.
  * - The fabric mutex is taken on user-context allocation and release
  *   only (the open rule of access.c).
  */
@@ -28,6 +31,7 @@
 #include <linux/bits.h>
 #include <linux/idr.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <rdma/ib_verbs.h>
 
@@ -76,6 +80,7 @@ struct platform_device;
  * @cq_ida: CQ numbers in use
  * @ah_ida: address handle numbers in use
  * @mrs: key -> &struct aifab_efa_mr
+ * @qps: QP number -> &struct aifab_efa_qp
  */
 struct aifab_efa_dev {
 	struct ib_device ibdev;
@@ -89,6 +94,7 @@ struct aifab_efa_dev {
 	struct ida cq_ida;
 	struct ida ah_ida;
 	struct xarray mrs;
+	struct xarray qps;
 };
 
 static inline struct aifab_efa_dev *to_aifab_efa_dev(struct ib_device *ibdev)
@@ -174,6 +180,31 @@ struct aifab_efa_ah {
 	union ib_gid dgid;
 };
 
+/**
+ * struct aifab_efa_qp - a queue pair, UD or SRD
+ * @ibqp: ib_core's QP; its qp_num is the number in &aifab_efa_dev.qps
+ * @lock: serialises modify and query
+ * @state: the QP's state; written under @lock with WRITE_ONCE()
+ * @qkey: the Q_Key of a UD QP; under @lock
+ * @sq_psn: the send PSN it was given; under @lock
+ * @cap: the capabilities it was created with
+ * @sq: the send descriptor ring (the "LLQ"), 64-byte descriptors
+ * @rq: the receive descriptor ring, 16-byte descriptors
+ * @db: the doorbell page: the send and receive producer counts
+ */
+struct aifab_efa_qp {
+	struct ib_qp ibqp;
+	/* serialises modify and query */
+	struct mutex lock;
+	enum ib_qp_state state;
+	u32 qkey;
+	u32 sq_psn;
+	struct ib_qp_cap cap;
+	struct aifab_efa_mmap *sq;
+	struct aifab_efa_mmap *rq;
+	struct aifab_efa_mmap *db;
+};
+
 /* efa_main.c */
 int aifab_efa_init(struct aifab_fabric *fab);
 void aifab_efa_exit(void);
@@ -221,5 +252,14 @@ int aifab_efa_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata);
 int aifab_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *init,
 			struct ib_udata *udata);
 int aifab_efa_destroy_ah(struct ib_ah *ibah, u32 flags);
+
+/* efa_qp.c */
+int aifab_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,
+			struct ib_udata *udata);
+int aifab_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
+			int mask, struct ib_udata *udata);
+int aifab_efa_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
+		       struct ib_qp_init_attr *init);
+int aifab_efa_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata);
 
 #endif /* _AIFAB_EFA_H */

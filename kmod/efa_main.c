@@ -42,11 +42,14 @@ static const struct ib_device_ops aifab_efa_ops = {
 
 	.alloc_pd = aifab_efa_alloc_pd,
 	.create_cq = aifab_efa_create_cq,
+	.create_qp = aifab_efa_create_qp,
 	.create_user_ah = aifab_efa_create_ah,
 	.destroy_ah = aifab_efa_destroy_ah,
 	.destroy_cq = aifab_efa_destroy_cq,
+	.destroy_qp = aifab_efa_destroy_qp,
 	.mmap = aifab_efa_mmap,
 	.mmap_free = aifab_efa_mmap_free,
+	.modify_qp = aifab_efa_modify_qp,
 	.dereg_mr = aifab_efa_dereg_mr,
 	.reg_user_mr = aifab_efa_reg_mr,
 	.reg_user_mr_dmabuf = aifab_efa_reg_mr_dmabuf,
@@ -59,10 +62,12 @@ static const struct ib_device_ops aifab_efa_ops = {
 	.query_gid = aifab_efa_query_gid,
 	.query_pkey = aifab_efa_query_pkey,
 	.query_port = aifab_efa_query_port,
+	.query_qp = aifab_efa_query_qp,
 
 	INIT_RDMA_OBJ_SIZE(ib_ah, aifab_efa_ah, ibah),
 	INIT_RDMA_OBJ_SIZE(ib_cq, aifab_efa_cq, ibcq),
 	INIT_RDMA_OBJ_SIZE(ib_pd, aifab_efa_pd, ibpd),
+	INIT_RDMA_OBJ_SIZE(ib_qp, aifab_efa_qp, ibqp),
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, aifab_efa_ucontext, ibucontext),
 };
 
@@ -110,6 +115,7 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	ida_init(&edev->cq_ida);
 	ida_init(&edev->ah_ida);
 	xa_init_flags(&edev->mrs, XA_FLAGS_ALLOC1);
+	xa_init_flags(&edev->qps, XA_FLAGS_ALLOC1);
 	edev->ibdev.node_type = RDMA_NODE_UNSPECIFIED;
 	edev->ibdev.phys_port_cnt = 1;
 	edev->ibdev.num_comp_vectors = 1;
@@ -123,6 +129,7 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	return 0;
 
 err_dealloc_device:
+	xa_destroy(&edev->qps);
 	xa_destroy(&edev->mrs);
 	ida_destroy(&edev->ah_ida);
 	ida_destroy(&edev->cq_ida);
@@ -137,6 +144,7 @@ static void aifab_efa_remove_dev(struct platform_device *pdev)
 
 	/* Waits for, or disassociates, every user of the device. */
 	ib_unregister_device(&edev->ibdev);
+	xa_destroy(&edev->qps);
 	xa_destroy(&edev->mrs);
 	ida_destroy(&edev->ah_ida);
 	ida_destroy(&edev->cq_ida);

@@ -33,6 +33,7 @@ static const char * const aifab_obj_names[] = {
 	[AIFAB_OBJ_EFA_MMAP] = "efa_mmap",
 	[AIFAB_OBJ_EFA_CQ] = "efa_cq",
 	[AIFAB_OBJ_EFA_AH] = "efa_ah",
+	[AIFAB_OBJ_EFA_QP] = "efa_qp",
 };
 
 static_assert(ARRAY_SIZE(aifab_obj_names) == AIFAB_OBJ_NR_TYPES);

@@ -284,27 +284,133 @@ TEST_F(efa, ah_create)
 		ibv_destroy_ah(a);
 }
 
-/* Until the data path lands, these must fail loudly, not pretend. */
-TEST_F(efa, not_yet_supported)
+static struct ibv_qp *efa_srd_qp(struct ibv_context *ctx, struct ibv_pd *pd,
+				  struct ibv_cq *cq)
+{
+	struct ibv_qp_init_attr_ex init = {
+		.qp_type = IBV_QPT_DRIVER,
+		.send_cq = cq,
+		.recv_cq = cq,
+		.pd = pd,
+		.comp_mask = IBV_QP_INIT_ATTR_PD,
+		.cap = { .max_send_wr = 64, .max_recv_wr = 64,
+			 .max_send_sge = 1, .max_recv_sge = 1,
+			 .max_inline_data = 32 },
+	};
+	struct efadv_qp_init_attr efa = {
+		.driver_qp_type = EFADV_QP_DRIVER_TYPE_SRD,
+	};
+
+	return efadv_create_qp_ex(ctx, &init, &efa, sizeof(efa));
+}
+
+static int efa_qp_to(struct ibv_qp *qp, enum ibv_qp_state state)
+{
+	struct ibv_qp_attr attr = { .qp_state = state };
+	int mask = IBV_QP_STATE;
+
+	if (state == IBV_QPS_INIT) {
+		attr.pkey_index = 0;
+		attr.port_num = 1;
+		attr.qkey = 0x11111111;
+		mask |= IBV_QP_PKEY_INDEX | IBV_QP_PORT | IBV_QP_QKEY;
+	} else if (state == IBV_QPS_RTS) {
+		attr.sq_psn = 0;
+		mask |= IBV_QP_SQ_PSN;
+	}
+	return ibv_modify_qp(qp, &attr, mask);
+}
+
+/* UD and SRD QPs: made, mapped, moved through their states, destroyed. */
+TEST_F(efa, qp_lifecycle)
 {
 	struct ibv_qp_init_attr init = {
 		.qp_type = IBV_QPT_UD,
 		.cap = { .max_send_wr = 16, .max_recv_wr = 16,
 			 .max_send_sge = 1, .max_recv_sge = 1 },
 	};
+	long qps = objects_live("efa_qp"), maps = objects_live("efa_mmap");
+	struct ibv_qp_init_attr qinit;
+	struct ibv_qp_attr attr;
+	struct ibv_qp *ud, *srd;
 	struct ibv_cq *cq;
-	struct ibv_qp *qp;
 
-	cq = ibv_create_cq(self->ctx, 16, NULL, NULL, 0);
+	cq = ibv_create_cq(self->ctx, 64, NULL, NULL, 0);
 	ASSERT_NE(NULL, cq);
 	init.send_cq = cq;
 	init.recv_cq = cq;
-	errno = 0;
-	qp = ibv_create_qp(self->pd, &init);
-	EXPECT_EQ(NULL, qp);
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	if (qp)
-		ibv_destroy_qp(qp);
+	ud = ibv_create_qp(self->pd, &init);
+	ASSERT_NE(NULL, ud) TH_LOG("create UD QP: %s", strerror(errno));
+	srd = efa_srd_qp(self->ctx, self->pd, cq);
+	ASSERT_NE(NULL, srd) TH_LOG("create SRD QP: %s", strerror(errno));
+	EXPECT_NE(ud->qp_num, srd->qp_num);
+	EXPECT_LT(srd->qp_num, 65536);
+	EXPECT_EQ(qps + 2, objects_live("efa_qp"));
+	/* The CQ's ring; a send ring, a receive ring and doorbells a QP. */
+	EXPECT_EQ(maps + 7, objects_live("efa_mmap"));
+
+	EXPECT_EQ(0, efa_qp_to(ud, IBV_QPS_INIT));
+	EXPECT_EQ(0, efa_qp_to(ud, IBV_QPS_RTR));
+	EXPECT_EQ(0, ibv_query_qp(ud, &attr, IBV_QP_STATE | IBV_QP_QKEY, &qinit));
+	EXPECT_EQ(IBV_QPS_RTR, attr.qp_state);
+	EXPECT_EQ(0x11111111, attr.qkey);
+	/* No engine moves descriptors yet: sending is refused, not faked. */
+	EXPECT_EQ(EOPNOTSUPP, efa_qp_to(ud, IBV_QPS_RTS));
+	/* Skipping a state, or a second port, is refused. */
+	EXPECT_EQ(EINVAL, efa_qp_to(srd, IBV_QPS_RTR));
+	attr.qp_state = IBV_QPS_INIT;
+	attr.pkey_index = 0;
+	attr.port_num = 2;
+	attr.qkey = 1;
+	EXPECT_NE(0, ibv_modify_qp(srd, &attr, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+				   IBV_QP_PORT | IBV_QP_QKEY));
+	EXPECT_EQ(0, efa_qp_to(srd, IBV_QPS_INIT));
+	EXPECT_EQ(0, efa_qp_to(srd, IBV_QPS_RESET));
+	EXPECT_EQ(0, efa_qp_to(ud, IBV_QPS_ERR));
+
+	EXPECT_EQ(0, ibv_destroy_qp(srd));
+	EXPECT_EQ(0, ibv_destroy_qp(ud));
+	EXPECT_EQ(0, ibv_destroy_cq(cq));
+	EXPECT_EQ(qps, objects_live("efa_qp"));
+	EXPECT_EQ(maps, objects_live("efa_mmap"));
+}
+
+TEST_F(efa, qp_garbage)
+{
+	static const struct {
+		const char *what;
+		enum ibv_qp_type type;
+		struct ibv_qp_cap cap;
+	} cases[] = {
+		{ "RC", IBV_QPT_RC, { 16, 16, 1, 1, 0 } },
+		{ "too many sends", IBV_QPT_UD, { 8192, 16, 1, 1, 0 } },
+		{ "too many receives", IBV_QPT_UD, { 16, 8192, 1, 1, 0 } },
+		{ "three send SGEs", IBV_QPT_UD, { 16, 16, 3, 1, 0 } },
+		{ "three receive SGEs", IBV_QPT_UD, { 16, 16, 1, 3, 0 } },
+		{ "64 bytes inline", IBV_QPT_UD, { 16, 16, 1, 1, 64 } },
+	};
+	long qps = objects_live("efa_qp");
+	struct ibv_qp_init_attr init;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+	unsigned int i;
+
+	cq = ibv_create_cq(self->ctx, 16, NULL, NULL, 0);
+	ASSERT_NE(NULL, cq);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&init, 0, sizeof(init));
+		init.qp_type = cases[i].type;
+		init.cap = cases[i].cap;
+		init.send_cq = cq;
+		init.recv_cq = cq;
+		errno = 0;
+		qp = ibv_create_qp(self->pd, &init);
+		EXPECT_EQ(NULL, qp) TH_LOG("%s: created", cases[i].what);
+		EXPECT_NE(0, errno) TH_LOG("%s", cases[i].what);
+		if (qp)
+			ibv_destroy_qp(qp);
+	}
+	EXPECT_EQ(qps, objects_live("efa_qp"));
 	EXPECT_EQ(0, ibv_destroy_cq(cq));
 }
 
