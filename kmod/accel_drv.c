@@ -162,51 +162,10 @@ static const struct drm_driver aifab_accel_driver = {
 	.minor = 0,
 };
 
-/* What the fabric wants: one entry per local accelerator. */
-struct aifab_accel_want {
-	u32 id;
-	char name[AIFAB_NAME_MAX];
-	u64 mem_bytes;
-};
-
-static int aifab_accel_wanted(struct aifab_fabric *fab,
-			      struct aifab_accel_want **wantp, u32 *nwant)
-{
-	struct aifab_accel_want *want = NULL;
-	struct aifab_device *dev;
-	struct aifab_object *obj;
-	struct aifab_node *node;
-	unsigned long id;
-	u32 n = 0, max = 0;
-
-	mutex_lock(&fab->lock);
-	xa_for_each(&fab->devices, id, obj)
-		max++;
-	want = kcalloc(max ?: 1, sizeof(*want), GFP_KERNEL);
-	if (!want) {
-		mutex_unlock(&fab->lock);
-		return -ENOMEM;
-	}
-	xa_for_each(&fab->devices, id, obj) {
-		dev = container_of(obj, struct aifab_device, obj);
-		node = aifab_node_lookup(fab, dev->node_id);
-		if (dev->type != AIFAB_DEV_TYPE_ACCEL || !node || !node->local)
-			continue;
-		want[n].id = dev->obj.id;
-		strscpy(want[n].name, dev->obj.name, sizeof(want[n].name));
-		want[n].mem_bytes = dev->mem_bytes;
-		n++;
-	}
-	mutex_unlock(&fab->lock);
-	*wantp = want;
-	*nwant = n;
-	return 0;
-}
-
 static void aifab_accel_init_dev(struct aifab_accel_dev *adev,
 				 struct platform_device *pdev,
 				 struct aifab_fabric *fab,
-				 const struct aifab_accel_want *w)
+				 const struct aifab_local_dev *w)
 {
 	adev->pdev = pdev;
 	adev->fab = fab;
@@ -220,7 +179,7 @@ static void aifab_accel_init_dev(struct aifab_accel_dev *adev,
 }
 
 static int aifab_accel_create(struct aifab_fabric *fab,
-			      const struct aifab_accel_want *w)
+			      const struct aifab_local_dev *w)
 {
 	struct platform_device *pdev;
 	struct aifab_accel_dev *adev;
@@ -285,17 +244,6 @@ static void aifab_accel_destroy(struct aifab_accel_dev *adev)
 	aifab_obj_put(AIFAB_OBJ_ACCEL_DEV);
 }
 
-static bool aifab_accel_is_wanted(const struct aifab_accel_dev *adev,
-				  const struct aifab_accel_want *want, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		if (want[i].id == adev->fab_dev_id)
-			return true;
-	return false;
-}
-
 static bool aifab_accel_exists(u32 id)
 {
 	struct aifab_accel_dev *adev;
@@ -318,16 +266,16 @@ static bool aifab_accel_exists(u32 id)
 int aifab_accel_sync(struct aifab_fabric *fab)
 {
 	struct aifab_accel_dev *adev, *tmp;
-	struct aifab_accel_want *want;
-	int ret, err = 0;
+	struct aifab_local_dev *want;
+	int ret, err;
 	u32 i, n;
 
 	mutex_lock(&aifab_accel_lock);
-	ret = aifab_accel_wanted(fab, &want, &n);
+	ret = aifab_fabric_local_devices(fab, AIFAB_DEV_TYPE_ACCEL, &want, &n);
 	if (ret)
 		goto out_unlock;
 	list_for_each_entry_safe(adev, tmp, &aifab_accel_devs, list)
-		if (!aifab_accel_is_wanted(adev, want, n))
+		if (!aifab_local_dev_listed(want, n, adev->fab_dev_id))
 			aifab_accel_destroy(adev);
 	for (i = 0; i < n; i++) {
 		if (aifab_accel_exists(want[i].id))

@@ -71,19 +71,12 @@ static const struct ib_device_ops aifab_efa_ops = {
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, aifab_efa_ucontext, ibucontext),
 };
 
-/* What the fabric wants made: the platform data of a device. */
-struct aifab_efa_want {
-	u32 id;
-	u32 node_id;
-	char name[AIFAB_NAME_MAX];
-};
-
 /*
  * A unique-local IPv6 address (fd00::/8) that names the device in the
  * fabric: "aifab", then the node's id and the device's id. Never zero, as
  * ib_core only builds address handles with a GRH for a non-zero GID.
  */
-static void aifab_efa_make_gid(union ib_gid *gid, const struct aifab_efa_want *w)
+static void aifab_efa_make_gid(union ib_gid *gid, const struct aifab_local_dev *w)
 {
 	static const u8 prefix[6] = { 0xfd, 'a', 'i', 'f', 'a', 'b' };
 
@@ -92,9 +85,20 @@ static void aifab_efa_make_gid(union ib_gid *gid, const struct aifab_efa_want *w
 	gid->global.interface_id = cpu_to_be64((u64)w->node_id << 32 | w->id);
 }
 
+/* The device's tables are empty by now: ib_core destroyed every object. */
+static void aifab_efa_dev_free(struct aifab_efa_dev *edev)
+{
+	xa_destroy(&edev->qps);
+	xa_destroy(&edev->mrs);
+	ida_destroy(&edev->ah_ida);
+	ida_destroy(&edev->cq_ida);
+	ida_destroy(&edev->pd_ida);
+	ib_dealloc_device(&edev->ibdev);
+}
+
 static int aifab_efa_probe(struct platform_device *pdev)
 {
-	const struct aifab_efa_want *w = dev_get_platdata(&pdev->dev);
+	const struct aifab_local_dev *w = dev_get_platdata(&pdev->dev);
 	struct aifab_efa_dev *edev;
 	int ret;
 
@@ -129,12 +133,7 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	return 0;
 
 err_dealloc_device:
-	xa_destroy(&edev->qps);
-	xa_destroy(&edev->mrs);
-	ida_destroy(&edev->ah_ida);
-	ida_destroy(&edev->cq_ida);
-	ida_destroy(&edev->pd_ida);
-	ib_dealloc_device(&edev->ibdev);
+	aifab_efa_dev_free(edev);
 	return ret;
 }
 
@@ -144,12 +143,7 @@ static void aifab_efa_remove_dev(struct platform_device *pdev)
 
 	/* Waits for, or disassociates, every user of the device. */
 	ib_unregister_device(&edev->ibdev);
-	xa_destroy(&edev->qps);
-	xa_destroy(&edev->mrs);
-	ida_destroy(&edev->ah_ida);
-	ida_destroy(&edev->cq_ida);
-	ida_destroy(&edev->pd_ida);
-	ib_dealloc_device(&edev->ibdev);
+	aifab_efa_dev_free(edev);
 	aifab_obj_put(AIFAB_OBJ_EFA_DEV);
 }
 
@@ -161,41 +155,6 @@ static struct platform_driver aifab_efa_driver = {
 	.probe = aifab_efa_probe,
 	AIFAB_PLATFORM_REMOVE(aifab_efa_remove_dev),
 };
-
-/* The node a device is on is in the fabric's tables, under its mutex. */
-static int aifab_efa_wanted(struct aifab_fabric *fab,
-			    struct aifab_efa_want **wantp, u32 *nwant)
-{
-	struct aifab_efa_want *want;
-	struct aifab_device *dev;
-	struct aifab_object *obj;
-	struct aifab_node *node;
-	unsigned long id;
-	u32 n = 0, max = 0;
-
-	mutex_lock(&fab->lock);
-	xa_for_each(&fab->devices, id, obj)
-		max++;
-	want = kcalloc(max ?: 1, sizeof(*want), GFP_KERNEL);
-	if (!want) {
-		mutex_unlock(&fab->lock);
-		return -ENOMEM;
-	}
-	xa_for_each(&fab->devices, id, obj) {
-		dev = container_of(obj, struct aifab_device, obj);
-		node = aifab_node_lookup(fab, dev->node_id);
-		if (dev->type != AIFAB_DEV_TYPE_EFA || !node || !node->local)
-			continue;
-		want[n].id = dev->obj.id;
-		want[n].node_id = dev->node_id;
-		strscpy(want[n].name, dev->obj.name, sizeof(want[n].name));
-		n++;
-	}
-	mutex_unlock(&fab->lock);
-	*wantp = want;
-	*nwant = n;
-	return 0;
-}
 
 /* The parent of each device; remembered to remove it. */
 struct aifab_efa_parent {
@@ -209,7 +168,7 @@ struct aifab_efa_parent {
 static DEFINE_IDA(aifab_efa_slots);
 
 static struct platform_device *
-aifab_efa_pdev_new(const struct aifab_efa_want *w, int slot)
+aifab_efa_pdev_new(const struct aifab_local_dev *w, int slot)
 {
 	struct platform_device *pdev;
 	char pci_name[24];
@@ -232,7 +191,7 @@ aifab_efa_pdev_new(const struct aifab_efa_want *w, int slot)
 	return pdev;
 }
 
-static int aifab_efa_create(const struct aifab_efa_want *w)
+static int aifab_efa_create(const struct aifab_local_dev *w)
 {
 	struct aifab_efa_parent *parent;
 	int ret;
@@ -275,17 +234,6 @@ static void aifab_efa_destroy(struct aifab_efa_parent *parent)
 	kfree(parent);
 }
 
-static bool aifab_efa_is_wanted(u32 id, const struct aifab_efa_want *want,
-				u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		if (want[i].id == id)
-			return true;
-	return false;
-}
-
 static bool aifab_efa_exists(u32 id)
 {
 	struct aifab_efa_parent *parent;
@@ -308,16 +256,16 @@ static bool aifab_efa_exists(u32 id)
 int aifab_efa_sync(struct aifab_fabric *fab)
 {
 	struct aifab_efa_parent *parent, *tmp;
-	struct aifab_efa_want *want;
+	struct aifab_local_dev *want;
 	int ret, err;
 	u32 i, n;
 
 	mutex_lock(&aifab_efa_lock);
-	ret = aifab_efa_wanted(fab, &want, &n);
+	ret = aifab_fabric_local_devices(fab, AIFAB_DEV_TYPE_EFA, &want, &n);
 	if (ret)
 		goto out_unlock;
 	list_for_each_entry_safe(parent, tmp, &aifab_efa_devs, list)
-		if (!aifab_efa_is_wanted(parent->id, want, n))
+		if (!aifab_local_dev_listed(want, n, parent->id))
 			aifab_efa_destroy(parent);
 	for (i = 0; i < n; i++) {
 		if (aifab_efa_exists(want[i].id))

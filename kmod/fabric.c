@@ -377,3 +377,67 @@ const char *aifab_admin_state_name(enum aifab_admin_state state)
 	}
 	return NULL;
 }
+
+/**
+ * aifab_fabric_local_devices() - list the local devices of one type
+ * @fab: the fabric
+ * @type: accelerators or EFA devices
+ * @devs: set to a kcalloc()ed array the caller frees
+ * @n: set to the number of entries in @devs
+ *
+ * A snapshot taken under the fabric mutex, for the drivers that give each
+ * local device its device node.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int aifab_fabric_local_devices(struct aifab_fabric *fab,
+			       enum aifab_dev_type type,
+			       struct aifab_local_dev **devs, u32 *n)
+{
+	struct aifab_device *dev;
+	struct aifab_object *obj;
+	struct aifab_node *node;
+	unsigned long id;
+	u32 max = 0;
+
+	*n = 0;
+	mutex_lock(&fab->lock);
+	xa_for_each(&fab->devices, id, obj)
+		max++;
+	*devs = kcalloc(max ?: 1, sizeof(**devs), GFP_KERNEL);
+	if (!*devs) {
+		mutex_unlock(&fab->lock);
+		return -ENOMEM;
+	}
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
+		node = aifab_node_lookup(fab, dev->node_id);
+		if (dev->type != type || !node || !node->local)
+			continue;
+		(*devs)[*n].id = obj->id;
+		(*devs)[*n].node_id = dev->node_id;
+		(*devs)[*n].mem_bytes = dev->mem_bytes;
+		strscpy((*devs)[*n].name, obj->name, sizeof((*devs)[*n].name));
+		(*n)++;
+	}
+	mutex_unlock(&fab->lock);
+	return 0;
+}
+
+/**
+ * aifab_local_dev_listed() - whether a list of local devices has one
+ * @devs: the list, from aifab_fabric_local_devices()
+ * @n: its length
+ * @id: the fabric device id looked for
+ *
+ * Return: true if @id is in @devs.
+ */
+bool aifab_local_dev_listed(const struct aifab_local_dev *devs, u32 n, u32 id)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (devs[i].id == id)
+			return true;
+	return false;
+}

@@ -248,6 +248,26 @@ struct aifab_fabric {
 	unsigned long health_next;
 };
 
+/**
+ * struct aifab_local_dev - a local device, as a driver needs it to make
+ *	the device's node
+ * @id: the fabric device id
+ * @node_id: the local node's id
+ * @name: the device's name
+ * @mem_bytes: an accelerator's memory capacity
+ */
+struct aifab_local_dev {
+	u32 id;
+	u32 node_id;
+	char name[AIFAB_NAME_MAX];
+	u64 mem_bytes;
+};
+
+int aifab_fabric_local_devices(struct aifab_fabric *fab,
+			       enum aifab_dev_type type,
+			       struct aifab_local_dev **devs, u32 *n);
+bool aifab_local_dev_listed(const struct aifab_local_dev *devs, u32 n, u32 id);
+
 bool aifab_name_valid(const char *name);
 
 struct aifab_fabric *aifab_fabric_create(void);
