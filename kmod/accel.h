@@ -42,6 +42,7 @@
 #include "route.h"
 
 struct aifab_fabric;
+struct dma_buf;
 struct dentry;
 struct platform_device;
 
@@ -268,6 +269,7 @@ struct drm_gem_object *aifab_accel_gem_create_object(struct drm_device *drm,
 						     size_t size);
 struct drm_gem_object *aifab_accel_prime_import(struct drm_device *drm,
 						struct dma_buf *dmabuf);
+struct page **aifab_accel_dmabuf_pages(struct dma_buf *dmabuf);
 int aifab_accel_mem_resolve(struct aifab_accel_dev *adev,
 			    struct drm_gem_object *obj,
 			    struct aifab_accel_mem *mem);

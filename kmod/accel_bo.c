@@ -151,6 +151,21 @@ struct drm_gem_object *aifab_accel_prime_import(struct drm_device *drm,
 }
 
 /**
+ * aifab_accel_dmabuf_pages() - the pages behind an aifab accelerator's
+ *	dma-buf, for the RDMA engine to copy through
+ * @dmabuf: the buffer
+ *
+ * Return: the exporting object's page array, valid while an attachment
+ * pins the buffer; NULL for a dma-buf no aifab accelerator exported.
+ */
+struct page **aifab_accel_dmabuf_pages(struct dma_buf *dmabuf)
+{
+	if (dmabuf->ops != &aifab_accel_dmabuf_ops)
+		return NULL;
+	return to_drm_gem_shmem_obj(dmabuf->priv)->pages;
+}
+
+/**
  * aifab_accel_mem_resolve() - find where an object's bytes live
  * @adev: the device that holds a handle to @obj
  * @obj: the object

@@ -6,7 +6,11 @@
  * the receiver has no handle for the sender.
  *
  * Only user handles exist (create_user_ah): EFA offers no kernel ones.
+ *
+ * The engine finds a handle by number in &aifab_efa_dev.ahs during its
+ * pass; destroying one erases it, then waits for the pass in flight.
  */
+#include <linux/xarray.h>
 #include <rdma/efa-abi.h>
 #include <rdma/ib_verbs.h>
 
@@ -34,21 +38,27 @@ int aifab_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *init,
 		ibdev_dbg(ibah->device, "create_ah: a destination GID is needed\n");
 		return -EINVAL;
 	}
-	ret = ida_alloc_max(&edev->ah_ida, AIFAB_EFA_AH_NONE - 1, GFP_KERNEL);
-	if (ret < 0)
-		return ret;
-	ah->ah = ret;
+	if (!(init->flags & RDMA_CREATE_AH_SLEEPABLE)) {
+		ibdev_dbg(ibah->device, "create_ah: must be able to sleep\n");
+		return -EOPNOTSUPP;
+	}
+	ah->pdn = container_of(ibah->pd, struct aifab_efa_pd, ibpd)->pdn;
 	memcpy(ah->dgid.raw, rdma_ah_read_grh(attr)->dgid.raw,
 	       sizeof(ah->dgid.raw));
+	ret = xa_alloc(&edev->ahs, &ah->ah, ah,
+		       XA_LIMIT(0, AIFAB_EFA_AH_NONE - 1), GFP_KERNEL);
+	if (ret)
+		return ret == -EBUSY ? -ENOMEM : ret;
 	resp.efa_address_handle = ah->ah;
 	ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
 	if (ret)
-		goto err_free_ah;
+		goto err_erase_ah;
 	aifab_obj_get(AIFAB_OBJ_EFA_AH);
 	return 0;
 
-err_free_ah:
-	ida_free(&edev->ah_ida, ah->ah);
+err_erase_ah:
+	xa_erase(&edev->ahs, ah->ah);
+	aifab_efa_engine_quiesce();
 	return ret;
 }
 
@@ -57,7 +67,34 @@ int aifab_efa_destroy_ah(struct ib_ah *ibah, u32 flags)
 	struct aifab_efa_dev *edev = to_aifab_efa_dev(ibah->device);
 	struct aifab_efa_ah *ah = container_of(ibah, struct aifab_efa_ah, ibah);
 
-	ida_free(&edev->ah_ida, ah->ah);
+	xa_erase(&edev->ahs, ah->ah);
+	/* Users' handles are destroyed where sleeping is allowed. */
+	if (!WARN_ON_ONCE(!(flags & RDMA_DESTROY_AH_SLEEPABLE)))
+		aifab_efa_engine_quiesce();
 	aifab_obj_put(AIFAB_OBJ_EFA_AH);
 	return 0;
+}
+
+/**
+ * aifab_efa_ah_of_gid() - the handle a receiver has for a sender
+ * @edev: the receiving device
+ * @pdn: the receiving QP's PD
+ * @gid: the sender's GID
+ *
+ * Call under the engine lock. A scan: devices have at most
+ * %AIFAB_EFA_MAX_AH handles, and applications few.
+ *
+ * Return: the handle, or %AIFAB_EFA_AH_NONE.
+ */
+u16 aifab_efa_ah_of_gid(struct aifab_efa_dev *edev, u16 pdn,
+			const union ib_gid *gid)
+{
+	struct aifab_efa_ah *ah;
+	unsigned long idx;
+
+	xa_for_each(&edev->ahs, idx, ah)
+		if (ah->pdn == pdn && !memcmp(ah->dgid.raw, gid->raw,
+					      sizeof(gid->raw)))
+			return ah->ah;
+	return AIFAB_EFA_AH_NONE;
 }

@@ -40,6 +40,7 @@ static const struct ib_device_ops aifab_efa_ops = {
 	.driver_id = RDMA_DRIVER_EFA,
 	.uverbs_abi_ver = EFA_UVERBS_ABI_VERSION,
 
+	.alloc_hw_port_stats = aifab_efa_alloc_port_stats,
 	.alloc_pd = aifab_efa_alloc_pd,
 	.create_cq = aifab_efa_create_cq,
 	.create_qp = aifab_efa_create_qp,
@@ -56,6 +57,8 @@ static const struct ib_device_ops aifab_efa_ops = {
 	.alloc_ucontext = aifab_efa_alloc_ucontext,
 	.dealloc_pd = aifab_efa_dealloc_pd,
 	.dealloc_ucontext = aifab_efa_dealloc_ucontext,
+	.disassociate_ucontext = aifab_efa_disassociate_ucontext,
+	.get_hw_stats = aifab_efa_get_hw_stats,
 	.get_link_layer = aifab_efa_link_layer,
 	.get_port_immutable = aifab_efa_get_port_immutable,
 	.query_device = aifab_efa_query_device,
@@ -89,9 +92,9 @@ static void aifab_efa_make_gid(union ib_gid *gid, const struct aifab_local_dev *
 static void aifab_efa_dev_free(struct aifab_efa_dev *edev)
 {
 	xa_destroy(&edev->qps);
+	xa_destroy(&edev->ahs);
 	xa_destroy(&edev->mrs);
-	ida_destroy(&edev->ah_ida);
-	ida_destroy(&edev->cq_ida);
+	xa_destroy(&edev->cqs);
 	ida_destroy(&edev->pd_ida);
 	ib_dealloc_device(&edev->ibdev);
 }
@@ -116,8 +119,8 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	aifab_efa_make_gid(&edev->gid, w);
 	edev->ibdev.node_guid = edev->gid.global.interface_id;
 	ida_init(&edev->pd_ida);
-	ida_init(&edev->cq_ida);
-	ida_init(&edev->ah_ida);
+	xa_init_flags(&edev->cqs, XA_FLAGS_ALLOC);
+	xa_init_flags(&edev->ahs, XA_FLAGS_ALLOC);
 	xa_init_flags(&edev->mrs, XA_FLAGS_ALLOC1);
 	xa_init_flags(&edev->qps, XA_FLAGS_ALLOC1);
 	edev->ibdev.node_type = RDMA_NODE_UNSPECIFIED;
@@ -128,10 +131,16 @@ static int aifab_efa_probe(struct platform_device *pdev)
 	ret = ib_register_device(&edev->ibdev, "aifab_efa%d", &pdev->dev);
 	if (ret)
 		goto err_dealloc_device;
+	ret = aifab_efa_engine_add_dev(edev);
+	if (ret)
+		goto err_unregister_device;
+	aifab_efa_debugfs_add(edev);
 	platform_set_drvdata(pdev, edev);
 	aifab_obj_get(AIFAB_OBJ_EFA_DEV);
 	return 0;
 
+err_unregister_device:
+	ib_unregister_device(&edev->ibdev);
 err_dealloc_device:
 	aifab_efa_dev_free(edev);
 	return ret;
@@ -141,6 +150,8 @@ static void aifab_efa_remove_dev(struct platform_device *pdev)
 {
 	struct aifab_efa_dev *edev = platform_get_drvdata(pdev);
 
+	aifab_efa_debugfs_remove(edev);
+	aifab_efa_engine_del_dev(edev);
 	/* Waits for, or disassociates, every user of the device. */
 	ib_unregister_device(&edev->ibdev);
 	aifab_efa_dev_free(edev);
@@ -286,20 +297,29 @@ out_unlock:
 /**
  * aifab_efa_init() - register the driver and make the topology's devices
  * @fab: the fabric
+ * @debugfs: the module's debugfs directory
  *
  * Return: 0 or a negative errno, with nothing left registered.
  */
-int aifab_efa_init(struct aifab_fabric *fab)
+int aifab_efa_init(struct aifab_fabric *fab, struct dentry *debugfs)
 {
 	int ret;
 
 	aifab_efa_fabric = fab;
-	ret = platform_driver_register(&aifab_efa_driver);
+	aifab_efa_debugfs_init(debugfs);
+	ret = aifab_efa_engine_start(fab);
 	if (ret)
 		return ret;
+	ret = platform_driver_register(&aifab_efa_driver);
+	if (ret)
+		goto err_stop_engine;
 	ret = aifab_efa_sync(fab);
 	if (ret)
 		aifab_efa_exit();
+	return ret;
+
+err_stop_engine:
+	aifab_efa_engine_stop();
 	return ret;
 }
 
@@ -315,4 +335,5 @@ void aifab_efa_exit(void)
 		aifab_efa_destroy(parent);
 	mutex_unlock(&aifab_efa_lock);
 	platform_driver_unregister(&aifab_efa_driver);
+	aifab_efa_engine_stop();
 }

@@ -9,13 +9,15 @@
  * pages it maps writable; the sizes it asks for are checked against the
  * capabilities it asked for.
  *
- * Until the engine that moves the descriptors lands, a QP cannot reach RTS:
- * libefa posts without a system call, so a QP that accepted sends would
- * swallow them silently. modify_qp() refuses RTS with EOPNOTSUPP instead.
+ * The engine serves a QP in RTS (it sends) or in error (it flushes);
+ * receives need no serving, the sender's pass delivers them. State changes
+ * are made under the engine lock, so a pass sees a QP in one state
+ * throughout. Back to RESET, the consumer counts and the doorbells are
+ * zeroed together, or a stale doorbell would replay old descriptors.
  *
  * QP numbers are below 65536 (descriptors carry 16 bits), unique on the
- * device; &aifab_efa_dev.qps finds a QP by number under RCU for the data
- * path, so destroying one waits for a grace period before ib_core frees it.
+ * device; the engine finds a QP by number in &aifab_efa_dev.qps, so
+ * destroying one erases it and waits for the pass in flight.
  */
 #include <linux/log2.h>
 #include <linux/string.h>
@@ -26,15 +28,10 @@
 #include "efa.h"
 #include "objcount.h"
 
-#define AIFAB_EFA_SQ_DESC	64
-#define AIFAB_EFA_RQ_DESC	16
-/* Where in the doorbell page each count lives: separate cache lines. */
-#define AIFAB_EFA_SQ_DB_OFF	0
-#define AIFAB_EFA_RQ_DB_OFF	64
-
 #define AIFAB_EFA_MODIFY_QP_MASK \
 	(IB_QP_STATE | IB_QP_CUR_STATE | IB_QP_EN_SQD_ASYNC_NOTIFY | \
-	 IB_QP_PKEY_INDEX | IB_QP_PORT | IB_QP_QKEY | IB_QP_SQ_PSN)
+	 IB_QP_PKEY_INDEX | IB_QP_PORT | IB_QP_QKEY | IB_QP_SQ_PSN | \
+	 IB_QP_RNR_RETRY)
 
 static int aifab_efa_qp_cmd(struct ib_device *ibdev, struct ib_udata *udata,
 			    struct efa_ibv_create_qp *cmd)
@@ -176,6 +173,11 @@ int aifab_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,
 	mutex_init(&qp->lock);
 	qp->state = IB_QPS_RESET;
 	qp->cap = init->cap;
+	qp->pdn = container_of(ibqp->pd, struct aifab_efa_pd, ibpd)->pdn;
+	qp->sq_descs = cmd.sq_ring_size / AIFAB_EFA_SQ_DESC;
+	qp->rq_descs = cmd.rq_ring_size / AIFAB_EFA_RQ_DESC;
+	qp->rnr_retry = AIFAB_EFA_RNR_RETRY_DEFAULT;
+	INIT_LIST_HEAD(&qp->engine_entry);
 	ret = xa_alloc(&edev->qps, &ibqp->qp_num, qp,
 		       XA_LIMIT(1, AIFAB_EFA_MAX_QP - 1), GFP_KERNEL);
 	if (ret)
@@ -205,8 +207,8 @@ static int aifab_efa_modify_check(struct aifab_efa_qp *qp,
 			  mask & ~AIFAB_EFA_MODIFY_QP_MASK);
 		return -EOPNOTSUPP;
 	}
-	/* SRD moves through the states as UD does. */
-	if (!ib_modify_qp_is_ok(cur, new, IB_QPT_UD, mask)) {
+	/* SRD moves through the states as UD does; RNR retry is SRD's own. */
+	if (!ib_modify_qp_is_ok(cur, new, IB_QPT_UD, mask & ~IB_QP_RNR_RETRY)) {
 		ibdev_dbg(ibdev, "modify_qp: %d -> %d with %#x not allowed\n",
 			  cur, new, mask);
 		return -EINVAL;
@@ -216,12 +218,58 @@ static int aifab_efa_modify_check(struct aifab_efa_qp *qp,
 		ibdev_dbg(ibdev, "modify_qp: one port, one P_Key\n");
 		return -EOPNOTSUPP;
 	}
-	if (new == IB_QPS_RTS) {
-		ibdev_info_ratelimited(ibdev, "QP %u: ready-to-send is not supported yet: the data path is not implemented\n",
-				       qp->ibqp.qp_num);
-		return -EOPNOTSUPP;
+	if ((mask & IB_QP_RNR_RETRY) &&
+	    (qp->ibqp.qp_type != IB_QPT_DRIVER || attr->rnr_retry > 7)) {
+		ibdev_dbg(ibdev, "modify_qp: RNR retry %u: SRD only, at most 7\n",
+			  attr->rnr_retry);
+		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Under the engine lock: what the engine does with the QP in @new. */
+static void aifab_efa_qp_enter(struct aifab_efa_qp *qp, enum ib_qp_state new)
+{
+	if (new == IB_QPS_RESET) {
+		memset(qp->db->vaddr, 0, qp->db->bytes);
+		qp->sq_cons = 0;
+		qp->rq_cons = 0;
+		qp->rnr_tries = 0;
+		qp->error = NULL;
+	}
+	WRITE_ONCE(qp->state, new);
+	if (new == IB_QPS_RTS || new == IB_QPS_ERR)
+		aifab_efa_engine_serve(qp);
+	else
+		aifab_efa_engine_forget(qp);
+}
+
+/**
+ * aifab_efa_qp_fatal() - the engine puts a QP into error
+ * @qp: the QP
+ * @why: for debugfs and the debug log
+ *
+ * Call under the engine lock. Raises IB_EVENT_QP_FATAL; the engine then
+ * flushes what is posted. Does nothing to a QP in error already.
+ */
+void aifab_efa_qp_fatal(struct aifab_efa_qp *qp, const char *why)
+{
+	struct aifab_efa_dev *edev = to_aifab_efa_dev(qp->ibqp.device);
+	struct ib_event ev = {
+		.device = qp->ibqp.device,
+		.element.qp = &qp->ibqp,
+		.event = IB_EVENT_QP_FATAL,
+	};
+
+	if (READ_ONCE(qp->state) == IB_QPS_ERR)
+		return;
+	qp->error = why;
+	aifab_efa_qp_enter(qp, IB_QPS_ERR);
+	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_ENGINE_QP_ERRORS, 1);
+	ibdev_dbg(qp->ibqp.device, "QP %u: into error: %s\n", qp->ibqp.qp_num,
+		  why);
+	if (qp->ibqp.event_handler)
+		qp->ibqp.event_handler(&ev, qp->ibqp.qp_context);
 }
 
 int aifab_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
@@ -237,6 +285,7 @@ int aifab_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		return -EINVAL;
 	}
 	mutex_lock(&qp->lock);
+	aifab_efa_engine_lock();
 	cur = mask & IB_QP_CUR_STATE ? attr->cur_qp_state : qp->state;
 	new = mask & IB_QP_STATE ? attr->qp_state : cur;
 	ret = aifab_efa_modify_check(qp, attr, mask, cur, new);
@@ -246,11 +295,11 @@ int aifab_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		qp->qkey = attr->qkey;
 	if (mask & IB_QP_SQ_PSN)
 		qp->sq_psn = attr->sq_psn;
-	/* Back to RESET, the rings start over: stale doorbells must not replay. */
-	if (new == IB_QPS_RESET)
-		memset(qp->db->vaddr, 0, qp->db->bytes);
-	WRITE_ONCE(qp->state, new);
+	if (mask & IB_QP_RNR_RETRY)
+		qp->rnr_retry = attr->rnr_retry;
+	aifab_efa_qp_enter(qp, new);
 out_unlock:
+	aifab_efa_engine_unlock();
 	mutex_unlock(&qp->lock);
 	return ret;
 }
@@ -263,10 +312,11 @@ int aifab_efa_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
 	memset(attr, 0, sizeof(*attr));
 	memset(init, 0, sizeof(*init));
 	mutex_lock(&qp->lock);
-	attr->qp_state = qp->state;
-	attr->cur_qp_state = qp->state;
+	attr->qp_state = READ_ONCE(qp->state);
+	attr->cur_qp_state = attr->qp_state;
 	attr->qkey = qp->qkey;
 	attr->sq_psn = qp->sq_psn;
+	attr->rnr_retry = qp->rnr_retry;
 	mutex_unlock(&qp->lock);
 	attr->port_num = 1;
 	attr->cap = qp->cap;
@@ -282,9 +332,10 @@ int aifab_efa_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	struct aifab_efa_dev *edev = to_aifab_efa_dev(ibqp->device);
 	struct aifab_efa_qp *qp = container_of(ibqp, struct aifab_efa_qp, ibqp);
 
+	aifab_efa_engine_lock();
+	aifab_efa_engine_forget(qp);
 	xa_erase(&edev->qps, ibqp->qp_num);
-	/* ib_core frees the QP when this returns: let readers finish. */
-	synchronize_rcu();
+	aifab_efa_engine_unlock();
 	aifab_efa_qp_rings_remove(qp);
 	mutex_destroy(&qp->lock);
 	aifab_obj_put(AIFAB_OBJ_EFA_QP);

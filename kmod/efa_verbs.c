@@ -60,7 +60,10 @@ int aifab_efa_query_device(struct ib_device *ibdev, struct ib_device_attr *attr,
 	resp.max_sq_sge = AIFAB_EFA_MAX_SQ_SGE;
 	resp.max_rq_sge = AIFAB_EFA_MAX_RQ_SGE;
 	resp.max_rdma_size = AIFAB_EFA_MAX_RDMA_SIZE;
-	resp.device_caps = EFA_QUERY_DEVICE_CAPS_CQ_WITH_SGID;
+	resp.device_caps = EFA_QUERY_DEVICE_CAPS_RDMA_READ |
+			   EFA_QUERY_DEVICE_CAPS_RNR_RETRY |
+			   EFA_QUERY_DEVICE_CAPS_CQ_NOTIFICATIONS |
+			   EFA_QUERY_DEVICE_CAPS_CQ_WITH_SGID;
 	return ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
 }
 
@@ -195,6 +198,18 @@ void aifab_efa_dealloc_ucontext(struct ib_ucontext *ibucontext)
 	struct aifab_efa_dev *edev = to_aifab_efa_dev(ibucontext->device);
 
 	aifab_device_close(edev->fab, edev->fab_dev_id);
+}
+
+/*
+ * ib_core takes the device away from a process that still has it open:
+ * to move it to another network namespace, or to unregister it. It then
+ * destroys the context's objects, which stops the engine using them. What
+ * libefa mapped is ordinary memory, not device registers: the pages stay
+ * mapped, inert and pinned by the mapping, until the process unmaps them.
+ * So there is nothing to tear down here.
+ */
+void aifab_efa_disassociate_ucontext(struct ib_ucontext *ibucontext)
+{
 }
 
 int aifab_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)

@@ -224,13 +224,15 @@ static bool aifab_roll(u32 pct)
  * went down under the transfer changed the path: -EHOSTUNREACH, so that
  * the sender can ask for a new one.
  */
-static int aifab_link_xmit(struct aifab_link *link, u32 len)
+static int aifab_link_xmit(struct aifab_link *link, u32 len, u32 *retrans)
 {
 	int try, ret = -EIO;
 
 	for (try = 0; try <= AIFAB_XMIT_RETRIES; try++) {
-		if (try)
+		if (try) {
 			atomic64_inc(&link->cnt[AIFAB_LINK_CNT_RETRANSMITS]);
+			(*retrans)++;
+		}
 		if (READ_ONCE(link->state) == AIFAB_LINK_STATE_DOWN) {
 			ret = -EHOSTUNREACH;
 			break;
@@ -267,13 +269,13 @@ static int aifab_route_links(struct aifab_fabric *fab,
 }
 
 static int aifab_route_xmit(struct aifab_link **links, unsigned int nhops,
-			    u32 len)
+			    u32 len, u32 *retrans)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < nhops; i++) {
-		ret = aifab_link_xmit(links[i], len);
+		ret = aifab_link_xmit(links[i], len, retrans);
 		if (ret)
 			return ret;
 	}
@@ -286,7 +288,7 @@ static int aifab_route_xmit(struct aifab_link **links, unsigned int nhops,
  * @src_id: the source device
  * @dst_id: the destination device
  * @bytes: how many
- * @rt: scratch space for the route
+ * @rt: the route it took; with the packets sent again in @rt->retransmits
  *
  * Asks aifab_fabric_route() for the path, then sends the bytes over it in
  * packets of %AIFAB_PACKET_BYTES, each retried on a lossy link. Any context.
@@ -314,7 +316,8 @@ int aifab_fabric_transfer(struct aifab_fabric *fab, u32 src_id, u32 dst_id,
 	ret = src && dst ? aifab_route_links(fab, rt, links) : -ENOENT;
 	while (!ret) {
 		len = min_t(u64, left, AIFAB_PACKET_BYTES);
-		ret = aifab_route_xmit(links, rt->nhops, len);
+		ret = aifab_route_xmit(links, rt->nhops, len,
+				       &rt->retransmits);
 		if (ret)
 			break;
 		atomic64_inc(&src->cnt[AIFAB_DEV_CNT_TX_PACKETS]);

@@ -83,7 +83,7 @@ static int __init aifab_init(void)
 		pr_err("cannot create the accelerator devices: %d\n", ret);
 		goto err_remove_accels;
 	}
-	ret = aifab_efa_init(aifab_fabric);
+	ret = aifab_efa_init(aifab_fabric, aifab_debugfs);
 	if (ret) {
 		pr_err("cannot create the EFA devices: %d\n", ret);
 		goto err_remove_accels;

@@ -24,6 +24,7 @@ struct aifab_fabric;
  * @nhops: number of links on the path; 0 from a device to itself
  * @hop_link: the links in path order
  * @hop_to: the device each hop arrives at
+ * @retransmits: packets aifab_fabric_transfer() sent again on lossy links
  */
 struct aifab_route {
 	enum aifab_route_reason reason;
@@ -33,6 +34,7 @@ struct aifab_route {
 	unsigned int nhops;
 	u32 hop_link[AIFAB_ROUTE_MAX_HOPS];
 	u32 hop_to[AIFAB_ROUTE_MAX_HOPS];
+	u32 retransmits;
 };
 
 int aifab_route_query(struct aifab_fabric *fab, u32 src_id, u32 dst_id,

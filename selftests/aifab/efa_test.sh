@@ -9,7 +9,14 @@
 #   libfabric's efa provider finds every device;
 # - the port follows the device's fabric links;
 # - opening obeys the partition's network namespace, as accelerators do;
-# - verbs not implemented yet fail with EOPNOTSUPP, loudly;
+# - RC, which EFA does not have, fails cleanly;
+# - stock ibv_ud_pingpong runs between the two devices, checking the data,
+#   and the hardware counters, under EFA's names, count it;
+# - libfabric's efa provider runs fi_pingpong over them, through the
+#   devices (FI_EFA_ENABLE_SHM_TRANSFER=0), RDM and DGRAM;
+# - killing processes mid-transfer frees every object they had;
+# - RDMA namespaces: a device moves to another namespace even while a
+#   process has it open (disassociated, its objects freed), and back;
 # - a topology load removes and remakes the devices.
 #
 # Runs as root inside tools/vm-run.
@@ -31,7 +38,7 @@ cleanup()
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-echo "1..10"
+echo "1..17"
 
 . "$HERE/tap_helpers.sh"
 
@@ -95,12 +102,126 @@ check $? "it opens from the namespace; other devices still open from anywhere" "
 ibv_rc_pingpong -d aifab_efa0 >"$TMP/out" 2>&1
 st=$?
 [ $st != 0 ] && grep -q "Couldn't create QP" "$TMP/out"
-check $? "verbs not implemented yet fail cleanly (queue pairs)" "st=$st $(cat "$TMP/out")"
+check $? "RC queue pairs, which EFA does not have, fail cleanly" "st=$st $(cat "$TMP/out")"
 
 "$CTL" topology show >"$TMP/topo.yaml" && "$CTL" topology load "$TMP/topo.yaml" &&
 	[ "$(ibv_devices | grep -c '^ *aifab_efa[0-9]')" = 2 ] &&
 	ibv_devinfo -d aifab_efa1 | grep -q PORT_ACTIVE
 check $? "a topology load removes and remakes the devices"
+
+# Stock rdma-core: -c checks every received byte.
+stat_of()
+{
+	rdma statistic show link "$1/1" | tr ' ' '\n' | grep -A1 -x "$2" | tail -n1
+}
+sends=$(stat_of aifab_efa1 send_wrs)
+ip link set lo up
+timeout 120 ibv_ud_pingpong -d aifab_efa0 -g 0 -c -n 50 >"$TMP/srv" 2>&1 &
+srv=$!
+for _ in $(seq 50); do
+	ss -ltn 2>/dev/null | grep -q ':18515 ' && break
+	sleep 0.2
+done
+timeout 120 ibv_ud_pingpong -d aifab_efa1 -g 0 -c -n 50 127.0.0.1 >"$TMP/cli" 2>&1
+cst=$?
+wait $srv
+sst=$?
+[ $cst = 0 ] && [ $sst = 0 ] && grep -q '50 iters' "$TMP/cli"
+check $? "ibv_ud_pingpong runs between aifab_efa0 and aifab_efa1, data checked" "client $cst: $(cat "$TMP/cli"); server $sst: $(cat "$TMP/srv")"
+
+after=$(stat_of aifab_efa1 send_wrs)
+[ -n "$after" ] && [ "$after" -ge $((sends + 50)) ] &&
+	[ "$(stat_of aifab_efa0 recv_wrs)" -ge 50 ] &&
+	[ "$(stat_of aifab_efa0 rx_bytes)" -gt 0 ]
+check $? "rdma statistic counts it: send_wrs $sends -> $after" "$(rdma statistic show link aifab_efa0/1)"
+
+# libfabric, through the device rather than its shared-memory shortcut.
+fi_pp()
+{
+	local ep=$1 port=$2
+
+	FI_EFA_ENABLE_SHM_TRANSFER=0 timeout 120 fi_pingpong -p efa -e "$ep" \
+		-d "aifab_efa0-${ep/dgram/dgrm}" -B "$port" -I 100 -S 1024 \
+		>"$TMP/fsrv" 2>&1 &
+	local srv=$!
+	for _ in $(seq 50); do
+		ss -ltn 2>/dev/null | grep -q ":$port " && break
+		sleep 0.2
+	done
+	FI_EFA_ENABLE_SHM_TRANSFER=0 timeout 120 fi_pingpong -p efa -e "$ep" \
+		-d "aifab_efa1-${ep/dgram/dgrm}" -P "$port" -I 100 -S 1024 \
+		127.0.0.1 >"$TMP/fcli" 2>&1
+	local cst=$?
+	wait $srv
+	[ $cst = 0 ] && [ $? = 0 ] && grep -q '1k *100' "$TMP/fcli"
+}
+sends=$(stat_of aifab_efa1 send_wrs)
+fi_pp rdm 47600
+check $? "fi_pingpong over the efa provider, RDM, 100 x 1 KiB" "$(cat "$TMP/fcli" "$TMP/fsrv")"
+fi_pp dgram 47601
+st=$?
+after=$(stat_of aifab_efa1 send_wrs)
+[ $st = 0 ] && [ "$after" -ge $((sends + 200)) ]
+check $? "... and DGRAM; the devices carried it: send_wrs $sends -> $after" "$(cat "$TMP/fcli" "$TMP/fsrv")"
+
+# Killed mid-transfer: every QP, CQ, region and mapping goes with them.
+timeout 120 ibv_ud_pingpong -d aifab_efa0 -g 0 -p 18601 -n 100000000 >/dev/null 2>&1 &
+srv=$!
+for _ in $(seq 50); do
+	ss -ltn 2>/dev/null | grep -q ':18601 ' && break
+	sleep 0.2
+done
+timeout 120 ibv_ud_pingpong -d aifab_efa1 -g 0 -p 18601 -n 100000000 127.0.0.1 >/dev/null 2>&1 &
+cli=$!
+sleep 2
+moving=$(stat_of aifab_efa1 send_wrs)
+pkill -9 -x ibv_ud_pingpong
+wait $srv $cli 2>/dev/null
+for _ in $(seq 50); do
+	grep -q '^efa_mmap 0$' /sys/kernel/debug/aifab/objects && break
+	sleep 0.2
+done
+grep -Eq '^efa_(qp|cq|mr|ah|mmap) 0$' /sys/kernel/debug/aifab/objects &&
+	[ "$(grep -Ec '^efa_(qp|cq|mr|ah|mmap) 0$' /sys/kernel/debug/aifab/objects)" = 5 ] &&
+	[ "$moving" -gt "$after" ]
+check $? "processes killed mid-transfer leave no QP, CQ, region or mapping (send_wrs $after -> $moving)" "$(cat /sys/kernel/debug/aifab/objects)"
+
+# RDMA namespaces. Switching the mode needs no other namespace alive.
+kill "$NSPID" 2>/dev/null
+NSPID=
+for _ in $(seq 50); do
+	rdma system set netns exclusive 2>/dev/null && break
+	sleep 0.2
+done
+ip netns add aifab_rdma &&
+	timeout 60 ibv_ud_pingpong -d aifab_efa0 -g 0 -p 18600 >"$TMP/held" 2>&1 &
+held=$!
+for _ in $(seq 50); do
+	grep -q '^efa_qp 1$' /sys/kernel/debug/aifab/objects && break
+	sleep 0.2
+done
+rdma dev set aifab_efa0 netns aifab_rdma 2>"$TMP/err" &&
+	! ibv_devices | grep -q aifab_efa0 &&
+	ip netns exec aifab_rdma ibv_devices | grep -q aifab_efa0 &&
+	grep -q '^efa_qp 0$' /sys/kernel/debug/aifab/objects &&
+	ip netns exec aifab_rdma ibv_devinfo -d aifab_efa0 | grep -q PORT_ACTIVE
+check $? "aifab_efa0 moves to another RDMA namespace while open: its user is cut off, its objects freed" "$(rdma system show; cat "$TMP/err"; ibv_devices; cat /sys/kernel/debug/aifab/objects)"
+kill $held 2>/dev/null
+wait $held 2>/dev/null
+
+ip netns del aifab_rdma
+for _ in $(seq 50); do
+	ibv_devices | grep -q aifab_efa0 && break
+	sleep 0.2
+done
+ibv_devices | grep -q aifab_efa0 &&
+	grep -q '^efa_cq 0$' /sys/kernel/debug/aifab/objects
+st=$?
+for _ in $(seq 50); do
+	rdma system set netns shared 2>/dev/null && break
+	sleep 0.2
+done
+check $st "it comes back when the namespace goes" "$(ibv_devices; rdma system show)"
 
 grep -q '^efa_dev 2$' /sys/kernel/debug/aifab/objects
 check $? "the live-object counters see the two devices"
