@@ -164,6 +164,8 @@ static inline void aifab_efa_count(atomic64_t *stats, enum aifab_efa_stat s,
  * @pd_ida: PD numbers in use
  * @cqs: CQ number -> &struct aifab_efa_cq
  * @ahs: address handle -> &struct aifab_efa_ah
+ * @ah_gen: bumped, under the engine lock, whenever a handle goes, so that
+ *	QPs' caches of them go stale
  * @mrs: key -> &struct aifab_efa_mr
  * @qps: QP number -> &struct aifab_efa_qp
  * @stats: the counters of &enum aifab_efa_stat; the engine adds, anyone
@@ -181,6 +183,7 @@ struct aifab_efa_dev {
 	struct ida pd_ida;
 	struct xarray cqs;
 	struct xarray ahs;
+	u32 ah_gen;
 	struct xarray mrs;
 	struct xarray qps;
 	atomic64_t stats[AIFAB_EFA_STAT_COUNT];
@@ -301,7 +304,6 @@ struct aifab_efa_ah {
  * @sq_psn: the send PSN it was given; under @lock
  * @cap: the capabilities it was created with
  * @rnr_retry: RNR retries of an SRD send, 7 for no limit; under @lock
- * @cap: the capabilities it was created with
  * @pdn: the PD it is in
  * @sq: the send descriptor ring (the "LLQ"), 64-byte descriptors
  * @rq: the receive descriptor ring, 16-byte descriptors
@@ -314,6 +316,14 @@ struct aifab_efa_ah {
  * @rq_cons: receive descriptors consumed, likewise; engine lock
  * @rnr_tries: RNR retries of the send at the head of @sq; engine lock
  * @rnr_next: when to try it again; engine lock
+ * @read_done: bytes of the RDMA READ at the head of @sq moved so far;
+ *	engine lock
+ * @moved: bytes it moved in the engine's current pass; engine lock
+ * @ah_cache: the receiver's address handle for the last sender, and
+ *	@ah_cache_gid, valid while &aifab_efa_dev.ah_gen is @ah_cache_gen;
+ *	engine lock
+ * @ah_cache_gen: see @ah_cache
+ * @ah_cache_gid: see @ah_cache
  * @error: why the engine put it into error, for debugfs; engine lock
  */
 struct aifab_efa_qp {
@@ -336,6 +346,11 @@ struct aifab_efa_qp {
 	u16 rq_cons;
 	u32 rnr_tries;
 	ktime_t rnr_next;
+	u64 read_done;
+	u32 moved;
+	u16 ah_cache;
+	u32 ah_cache_gen;
+	union ib_gid ah_cache_gid;
 	const char *error;
 };
 
@@ -637,8 +652,7 @@ void aifab_efa_cq_post(struct aifab_efa_cq *cq, struct aifab_efa_cqe *cqe);
 int aifab_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *init,
 			struct ib_udata *udata);
 int aifab_efa_destroy_ah(struct ib_ah *ibah, u32 flags);
-u16 aifab_efa_ah_of_gid(struct aifab_efa_dev *edev, u16 pdn,
-			const union ib_gid *gid);
+u16 aifab_efa_ah_of_gid(struct aifab_efa_qp *qp, const union ib_gid *gid);
 
 /* efa_qp.c */
 int aifab_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,

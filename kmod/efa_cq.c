@@ -13,9 +13,13 @@
  *
  * CQs with a completion channel raise an event when armed. libefa arms by
  * writing the arm bit and its command sequence number, but overwrites the
- * word (arm clear) on its next poll, so the arm bit alone can be missed:
- * after the first event, a changed sequence number (libefa bumps it when
- * the event is read) counts as armed too.
+ * word (arm clear) on its next poll that finds entries, so the engine,
+ * which only reads the word, can miss an arm. A missed arm hangs the
+ * program; a spurious event costs it one empty poll, which verbs programs
+ * handle anyway. So the rule errs towards events: the first completion of
+ * a CQ raises one, and after that a sequence number changed since the last
+ * event (libefa bumps it when the event is read, then arms with it) counts
+ * as armed.
  */
 #include <linux/bitfield.h>
 #include <linux/log2.h>
@@ -119,8 +123,9 @@ int aifab_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 		ret = PTR_ERR(cq->db);
 		goto err_remove_ring;
 	}
-	ret = xa_alloc(&edev->cqs, &idx, cq, XA_LIMIT(0, AIFAB_EFA_MAX_CQ - 1),
-		       GFP_KERNEL);
+	/* Reserved until the reply is out; only then may debugfs see it. */
+	ret = xa_alloc(&edev->cqs, &idx, NULL,
+		       XA_LIMIT(0, AIFAB_EFA_MAX_CQ - 1), GFP_KERNEL);
 	if (ret)
 		goto err_remove_db;
 	cq->cq_idx = idx;
@@ -129,6 +134,7 @@ int aifab_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 	ret = aifab_efa_cq_reply(cq, udata);
 	if (ret)
 		goto err_erase_idx;
+	xa_store(&edev->cqs, idx, cq, GFP_KERNEL);
 	aifab_obj_get(AIFAB_OBJ_EFA_CQ);
 	return 0;
 
@@ -183,11 +189,10 @@ bool aifab_efa_cq_has_room(struct aifab_efa_cq *cq, unsigned int n)
 
 static void aifab_efa_cq_notify(struct aifab_efa_cq *cq)
 {
-	u32 db = aifab_efa_cq_doorbell(cq);
-	u8 sn = FIELD_GET(AIFAB_EFA_CQ_DB_SN, db);
+	u8 sn = FIELD_GET(AIFAB_EFA_CQ_DB_SN, aifab_efa_cq_doorbell(cq));
 	bool armed;
 
-	armed = cq->events ? sn != cq->event_sn : db & AIFAB_EFA_CQ_DB_ARM;
+	armed = !cq->events || sn != cq->event_sn;
 	if (!armed || !cq->ibcq.comp_handler)
 		return;
 	cq->event_sn = sn;

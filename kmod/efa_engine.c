@@ -28,6 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -40,6 +41,12 @@
 #define AIFAB_EFA_NAP_MAX_US	1000
 /* Descriptors of one QP per pass, so that one busy QP starves no other. */
 #define AIFAB_EFA_QP_BUDGET	64
+/*
+ * Bytes per pass, over every QP: a pass holds the engine lock, which
+ * control verbs wait for. The QPs after the one that used the rest go
+ * first in the next pass.
+ */
+#define AIFAB_EFA_PASS_BYTES	SZ_8M
 
 /**
  * struct aifab_efa_engine - the engine
@@ -56,8 +63,7 @@
  * @sleeps: sleeps with nothing to serve; likewise
  */
 struct aifab_efa_engine {
-	/* held for each pass; see efa.h */
-	struct mutex lock;
+	struct mutex lock; /* see the kernel-doc above and efa.h */
 	struct list_head qps;
 	struct xarray devs;
 	struct aifab_fabric *fab;
@@ -76,11 +82,17 @@ static struct aifab_efa_engine aifab_efa_engine = {
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(aifab_efa_engine.wait),
 };
 
+/**
+ * aifab_efa_engine_lock() - keep the engine out: no pass runs until unlock
+ */
 void aifab_efa_engine_lock(void)
 {
 	mutex_lock(&aifab_efa_engine.lock);
 }
 
+/**
+ * aifab_efa_engine_unlock() - let the engine run again
+ */
 void aifab_efa_engine_unlock(void)
 {
 	mutex_unlock(&aifab_efa_engine.lock);
@@ -176,19 +188,33 @@ struct aifab_efa_dev *aifab_efa_engine_find_dev(const union ib_gid *gid)
 	return edev;
 }
 
+/**
+ * aifab_efa_engine_fabric() - the fabric the engine moves bytes over
+ *
+ * Return: the fabric.
+ */
 struct aifab_fabric *aifab_efa_engine_fabric(void)
 {
 	return aifab_efa_engine.fab;
 }
 
-/* One pass over every served QP. Returns the descriptors it handled. */
+/* One pass over the served QPs. Returns how much work it found. */
 static unsigned int aifab_efa_engine_pass(struct aifab_efa_engine *e)
 {
-	struct aifab_efa_qp *qp;
+	struct aifab_efa_qp *qp, *next;
 	unsigned int work = 0;
+	u64 bytes = 0;
 
-	list_for_each_entry(qp, &e->qps, engine_entry)
+	list_for_each_entry_safe(qp, next, &e->qps, engine_entry) {
 		work += aifab_efa_sq_run(qp, AIFAB_EFA_QP_BUDGET);
+		bytes += qp->moved;
+		if (bytes >= AIFAB_EFA_PASS_BYTES) {
+			if (!list_entry_is_head(next, &e->qps, engine_entry))
+				list_rotate_to_front(&next->engine_entry,
+						     &e->qps);
+			break;
+		}
+	}
 	e->passes++;
 	if (work)
 		e->work_passes++;

@@ -178,13 +178,15 @@ int aifab_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,
 	qp->rq_descs = cmd.rq_ring_size / AIFAB_EFA_RQ_DESC;
 	qp->rnr_retry = AIFAB_EFA_RNR_RETRY_DEFAULT;
 	INIT_LIST_HEAD(&qp->engine_entry);
-	ret = xa_alloc(&edev->qps, &ibqp->qp_num, qp,
+	/* Reserved until the reply is out; only then may the engine see it. */
+	ret = xa_alloc(&edev->qps, &ibqp->qp_num, NULL,
 		       XA_LIMIT(1, AIFAB_EFA_MAX_QP - 1), GFP_KERNEL);
 	if (ret)
 		goto err_remove_rings;
 	ret = aifab_efa_qp_reply(qp, udata);
 	if (ret)
 		goto err_erase_qpn;
+	xa_store(&edev->qps, ibqp->qp_num, qp, GFP_KERNEL);
 	aifab_obj_get(AIFAB_OBJ_EFA_QP);
 	return 0;
 
@@ -237,6 +239,8 @@ static void aifab_efa_qp_enter(struct aifab_efa_qp *qp, enum ib_qp_state new)
 		qp->rnr_tries = 0;
 		qp->error = NULL;
 	}
+	/* A READ cut short starts over if it runs again. */
+	qp->read_done = 0;
 	WRITE_ONCE(qp->state, new);
 	if (new == IB_QPS_RTS || new == IB_QPS_ERR)
 		aifab_efa_engine_serve(qp);

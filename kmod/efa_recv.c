@@ -139,11 +139,9 @@ static void aifab_efa_recv_cqe(struct aifab_efa_cqe *cqe,
 			       struct aifab_efa_qp *dst,
 			       const struct aifab_efa_msg *msg, u32 len)
 {
-	struct aifab_efa_dev *edev = to_aifab_efa_dev(dst->ibqp.device);
-
 	memset(cqe, 0, sizeof(*cqe));
 	cqe->length = len;
-	cqe->ah = aifab_efa_ah_of_gid(edev, dst->pdn, &msg->src->gid);
+	cqe->ah = aifab_efa_ah_of_gid(dst, &msg->src->gid);
 	cqe->src_qp = msg->src_qp->ibqp.qp_num;
 	if (msg->has_imm) {
 		cqe->flags = AIFAB_EFA_CQE_HAS_IMM;
@@ -218,7 +216,9 @@ u8 aifab_efa_deliver(struct aifab_efa_qp *dst, const struct aifab_efa_msg *msg)
  * aifab_efa_rq_flush() - complete every posted receive as flushed
  * @qp: the QP, in error
  *
- * Engine only. Stops early when the CQ is full; the next pass goes on.
+ * Engine only. Flushes what the doorbell counts now, no more, so that a
+ * doorbell moving under it cannot keep the engine here; stops early when
+ * the CQ is full. The next pass goes on.
  *
  * Return: the WQEs flushed.
  */
@@ -226,18 +226,16 @@ unsigned int aifab_efa_rq_flush(struct aifab_efa_qp *qp)
 {
 	struct aifab_efa_cq *cq = container_of(qp->ibqp.recv_cq,
 					       struct aifab_efa_cq, ibcq);
+	u16 end = qp->rq_cons + max(aifab_efa_rq_posted(qp), 0);
 	struct aifab_efa_cqe cqe;
 	struct aifab_efa_rwqe w;
 	unsigned int n = 0;
-	int posted;
 
-	while (aifab_efa_cq_has_room(cq, 1)) {
-		posted = aifab_efa_rq_posted(qp);
-		if (posted <= 0)
-			break;
-		if (aifab_efa_rwqe_get(qp, &w)) {
+	while (qp->rq_cons != end && aifab_efa_cq_has_room(cq, 1)) {
+		if (aifab_efa_rwqe_get(qp, &w) ||
+		    (u16)(end - qp->rq_cons) < w.n) {
 			/* Nothing to echo: drop the rest. */
-			qp->rq_cons += posted;
+			qp->rq_cons = end;
 			break;
 		}
 		memset(&cqe, 0, sizeof(cqe));

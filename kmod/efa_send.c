@@ -34,8 +34,15 @@
 
 /* Whole-message resends after the links gave up on a packet. */
 #define AIFAB_EFA_SRD_RETRIES	3
-/* An RDMA READ moves in pieces this big, yielding the CPU in between. */
-#define AIFAB_EFA_READ_CHUNK	SZ_1M
+/*
+ * An RDMA READ moves in pieces this big, one per pass, so that a large one
+ * shares the engine with everyone else.
+ */
+#define AIFAB_EFA_READ_CHUNK	SZ_256K
+/* A QP moves at most about this much per pass. */
+#define AIFAB_EFA_QP_BYTES	SZ_1M
+/* Not a status: an RDMA READ has more pieces to move on later passes. */
+#define AIFAB_EFA_ST_PARTIAL	0xfe
 /* rnr_retry that never gives up, as in IB. */
 #define AIFAB_EFA_RNR_FOREVER	7
 
@@ -122,17 +129,15 @@ static u8 aifab_efa_carry(struct aifab_efa_qp *qp, struct aifab_efa_dev *from,
 				min_t(u64, len, AIFAB_PACKET_BYTES));
 		if (!ret)
 			break;
-		if (ret != -EIO) {
-			aifab_efa_count(edev->stats,
-					AIFAB_EFA_STAT_UNRESPONSIVE_REMOTE_EVENTS, 1);
-			return AIFAB_EFA_ST_UNRESP_REMOTE;
-		}
-		if (try == AIFAB_EFA_SRD_RETRIES ||
-		    qp->ibqp.qp_type == IB_QPT_UD) {
-			aifab_efa_count(edev->stats,
-					AIFAB_EFA_STAT_RETRANS_TIMEOUT_EVENTS, 1);
-			return AIFAB_EFA_ST_UNRESP_REMOTE;
-		}
+		/* Lost past the links' retries, or the path changed: again. */
+		if ((ret == -EIO || ret == -EHOSTUNREACH) &&
+		    try < AIFAB_EFA_SRD_RETRIES &&
+		    qp->ibqp.qp_type != IB_QPT_UD)
+			continue;
+		aifab_efa_count(edev->stats, ret == -EIO ?
+				AIFAB_EFA_STAT_RETRANS_TIMEOUT_EVENTS :
+				AIFAB_EFA_STAT_UNRESPONSIVE_REMOTE_EVENTS, 1);
+		return AIFAB_EFA_ST_UNRESP_REMOTE;
 	}
 	aifab_efa_count(from->stats, AIFAB_EFA_STAT_TX_PKTS, pkts);
 	aifab_efa_count(from->stats, AIFAB_EFA_STAT_TX_BYTES, len);
@@ -210,6 +215,7 @@ static u8 aifab_efa_run_send(struct aifab_efa_qp *qp,
 	st = aifab_efa_send_msg(qp, wqe, &msg);
 	if (st)
 		return st;
+	qp->moved += msg.len;
 	if (!dst)
 		return ud ? AIFAB_EFA_ST_OK : AIFAB_EFA_ST_REM_BAD_ADDRESS;
 	st = aifab_efa_carry(qp, edev, dst, msg.len);
@@ -227,22 +233,64 @@ static u8 aifab_efa_run_send(struct aifab_efa_qp *qp,
 	return st;
 }
 
-/* Copy @len bytes of @src into @dst, a piece at a time. */
-static void aifab_efa_read_copy(struct aifab_efa_seg dst,
-				struct aifab_efa_seg src, u64 len)
+/* The remote piece of a READ, if the responder QP and its region allow. */
+static u8 aifab_efa_read_source(struct aifab_efa_qp *qp,
+				const struct aifab_efa_tx_wqe *wqe,
+				struct aifab_efa_dev *dst, u64 off, u32 len,
+				struct aifab_efa_seg *rseg)
 {
-	u32 n;
+	const struct aifab_efa_sge *remote = &wqe->rdma[0];
+	struct aifab_efa_qp *peer = aifab_efa_peer_qp(qp, dst, wqe);
+	enum ib_qp_state state = peer ? READ_ONCE(peer->state) : IB_QPS_ERR;
+	u64 addr = ((u64)remote->addr_hi << 32 | remote->addr_lo) + off;
 
-	while (len) {
-		n = min_t(u64, len, AIFAB_EFA_READ_CHUNK);
-		dst.len = n;
-		src.len = n;
-		aifab_efa_copy(&dst, 1, &src, 1, n);
-		dst.off += n;
-		src.off += n;
-		len -= n;
-		cond_resched();
-	}
+	if (state != IB_QPS_RTR && state != IB_QPS_RTS)
+		return AIFAB_EFA_ST_REM_BAD_QPN;
+	if (!aifab_efa_mr_find(dst, remote->lkey, peer->pdn,
+			       IB_ACCESS_REMOTE_READ, addr, len, rseg))
+		return AIFAB_EFA_ST_REM_BAD_ADDRESS;
+	return AIFAB_EFA_ST_OK;
+}
+
+/*
+ * One piece of an RDMA READ, from @qp->read_done on: checked again in
+ * full, as the region may have gone since the last piece. Returns
+ * %AIFAB_EFA_ST_PARTIAL while pieces remain.
+ */
+static u8 aifab_efa_read_piece(struct aifab_efa_qp *qp,
+			       const struct aifab_efa_tx_wqe *wqe,
+			       struct aifab_efa_dev *dst)
+{
+	struct aifab_efa_dev *edev = to_aifab_efa_dev(qp->ibqp.device);
+	const struct aifab_efa_sge *local = &wqe->rdma[1];
+	u32 total = wqe->rdma[0].length;
+	u64 off = qp->read_done;
+	u32 n = min_t(u64, total - off, AIFAB_EFA_READ_CHUNK);
+	struct aifab_efa_seg lseg, rseg;
+	u8 st;
+
+	if (wqe->length && !aifab_efa_mr_find(edev, local->lkey, qp->pdn,
+					      IB_ACCESS_LOCAL_WRITE,
+					      ((u64)local->addr_hi << 32 |
+					       local->addr_lo) + off, n,
+					      &lseg))
+		return AIFAB_EFA_ST_BAD_LKEY;
+	st = aifab_efa_read_source(qp, wqe, dst, off, n, &rseg);
+	if (!st)
+		st = aifab_efa_carry(qp, dst, edev, n);
+	if (st)
+		return st;
+	if (n)
+		aifab_efa_copy(&lseg, 1, &rseg, 1, n);
+	qp->moved += n;
+	qp->read_done += n;
+	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_ENGINE_COPIED_BYTES, n);
+	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_RDMA_READ_BYTES, n);
+	aifab_efa_count(dst->stats, AIFAB_EFA_STAT_RDMA_READ_RESP_BYTES, n);
+	if (qp->read_done < total)
+		return AIFAB_EFA_ST_PARTIAL;
+	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_RDMA_READ_WRS, 1);
+	return AIFAB_EFA_ST_OK;
 }
 
 static u8 aifab_efa_run_read(struct aifab_efa_qp *qp,
@@ -252,46 +300,29 @@ static u8 aifab_efa_run_read(struct aifab_efa_qp *qp,
 	struct aifab_efa_dev *edev = to_aifab_efa_dev(qp->ibqp.device);
 	const struct aifab_efa_sge *remote = &wqe->rdma[0];
 	const struct aifab_efa_sge *local = &wqe->rdma[1];
-	struct aifab_efa_seg lseg, rseg;
-	struct aifab_efa_qp *peer;
 	u8 st;
 
 	if (qp->ibqp.qp_type != IB_QPT_DRIVER)
 		return AIFAB_EFA_ST_BAD_OP;
-	if (wqe->length != 1 || (local->lkey & ~AIFAB_EFA_KEY) ||
+	/* No local buffer (libefa's empty SGE list) reads nothing. */
+	if (wqe->length > 1 || (wqe->length && (local->lkey & ~AIFAB_EFA_KEY)) ||
 	    (wqe->ctrl1 & (AIFAB_EFA_CTRL1_INLINE | AIFAB_EFA_CTRL1_HAS_IMM)))
 		return AIFAB_EFA_ST_QP_INTERNAL;
-	if (remote->length > local->length ||
+	if (remote->length > (wqe->length ? local->length : 0) ||
 	    remote->length > AIFAB_EFA_MAX_RDMA_SIZE)
 		return AIFAB_EFA_ST_BAD_LENGTH;
-	if (!aifab_efa_mr_find(edev, local->lkey, qp->pdn,
-			       IB_ACCESS_LOCAL_WRITE,
-			       (u64)local->addr_hi << 32 | local->addr_lo,
-			       remote->length, &lseg))
-		return AIFAB_EFA_ST_BAD_LKEY;
+	/* Shortened by userspace since the last piece. */
+	if (qp->read_done > remote->length)
+		return AIFAB_EFA_ST_QP_INTERNAL;
 	if (!dst)
 		return AIFAB_EFA_ST_REM_BAD_ADDRESS;
-	st = aifab_efa_carry(qp, dst, edev, remote->length);
-	if (st)
-		return st;
-	peer = aifab_efa_peer_qp(qp, dst, wqe);
-	if (!peer || (READ_ONCE(peer->state) != IB_QPS_RTR &&
-		      READ_ONCE(peer->state) != IB_QPS_RTS))
-		return AIFAB_EFA_ST_REM_BAD_QPN;
-	if (!aifab_efa_mr_find(dst, remote->lkey, peer->pdn,
-			       IB_ACCESS_REMOTE_READ,
-			       (u64)remote->addr_hi << 32 | remote->addr_lo,
-			       remote->length, &rseg))
-		return AIFAB_EFA_ST_REM_BAD_ADDRESS;
-	aifab_efa_read_copy(lseg, rseg, remote->length);
-	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_ENGINE_COPIED_BYTES,
-			remote->length);
-	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_RDMA_READ_WRS, 1);
-	aifab_efa_count(edev->stats, AIFAB_EFA_STAT_RDMA_READ_BYTES,
-			remote->length);
-	aifab_efa_count(dst->stats, AIFAB_EFA_STAT_RDMA_READ_RESP_BYTES,
-			remote->length);
-	return AIFAB_EFA_ST_OK;
+	/* The request crosses the fabric before any data comes back. */
+	if (!qp->read_done) {
+		st = aifab_efa_carry(qp, edev, dst, 0);
+		if (st)
+			return st;
+	}
+	return aifab_efa_read_piece(qp, wqe, dst);
 }
 
 /* Execute one descriptor; return its status. */
@@ -314,7 +345,9 @@ static u8 aifab_efa_wqe_run(struct aifab_efa_qp *qp,
 		return aifab_efa_run_send(qp, wqe, dst);
 	case AIFAB_EFA_OP_RDMA_READ:
 		st = aifab_efa_run_read(qp, wqe, dst);
-		if (st)
+		if (st != AIFAB_EFA_ST_PARTIAL)
+			qp->read_done = 0;
+		if (st && st != AIFAB_EFA_ST_PARTIAL)
 			aifab_efa_count(edev->stats,
 					AIFAB_EFA_STAT_RDMA_READ_WR_ERR, 1);
 		return st;
@@ -383,10 +416,13 @@ static unsigned int aifab_efa_qp_flush(struct aifab_efa_qp *qp)
  * @qp: a QP the engine serves
  * @budget: at most this many descriptors
  *
- * Engine only. Stops early at a full send CQ, or at a send waiting for
- * its receiver.
+ * Engine only. Stops early at a full send CQ, at a send waiting for its
+ * receiver, after a piece of an RDMA READ, once about
+ * %AIFAB_EFA_QP_BYTES moved (in @qp->moved), or when the QP went into
+ * error.
  *
- * Return: the descriptors executed or flushed.
+ * Return: how much it did: descriptors executed or flushed, and pieces of
+ * READs.
  */
 unsigned int aifab_efa_sq_run(struct aifab_efa_qp *qp, unsigned int budget)
 {
@@ -396,6 +432,7 @@ unsigned int aifab_efa_sq_run(struct aifab_efa_qp *qp, unsigned int budget)
 	int pending;
 	u8 st;
 
+	qp->moved = 0;
 	if (READ_ONCE(qp->state) == IB_QPS_ERR)
 		return aifab_efa_qp_flush(qp);
 	pending = aifab_efa_sq_pending(qp);
@@ -408,16 +445,20 @@ unsigned int aifab_efa_sq_run(struct aifab_efa_qp *qp, unsigned int budget)
 			break;
 		aifab_efa_wqe_get(qp, &wqe);
 		st = aifab_efa_wqe_run(qp, &wqe);
+		if (st == AIFAB_EFA_ST_PARTIAL)
+			return n + 1;
 		if (st == AIFAB_EFA_ST_RNR && aifab_efa_rnr_wait(qp))
 			break;
 		qp->rnr_tries = 0;
 		qp->sq_cons++;
 		aifab_efa_count(edev->stats, AIFAB_EFA_STAT_ENGINE_WQES, 1);
 		aifab_efa_send_complete(qp, &wqe, st);
-		if (st && !aifab_efa_status_remote(st)) {
+		if (st && !aifab_efa_status_remote(st))
 			aifab_efa_qp_fatal(qp, aifab_efa_status_why(st));
+		/* Also when its own receive queue failed a loopback send. */
+		if (READ_ONCE(qp->state) == IB_QPS_ERR ||
+		    qp->moved >= AIFAB_EFA_QP_BYTES)
 			return n + 1;
-		}
 	}
 	return n;
 }

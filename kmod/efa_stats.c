@@ -52,6 +52,13 @@ const char *aifab_efa_stat_name(enum aifab_efa_stat stat)
 	return aifab_efa_stat_descs[stat].name;
 }
 
+/**
+ * aifab_efa_alloc_port_stats() - ib_core's alloc_hw_port_stats
+ * @ibdev: the device
+ * @port: its port, 1
+ *
+ * Return: the counters' descriptions, or NULL.
+ */
 struct rdma_hw_stats *aifab_efa_alloc_port_stats(struct ib_device *ibdev,
 						 u32 port)
 {
@@ -60,6 +67,15 @@ struct rdma_hw_stats *aifab_efa_alloc_port_stats(struct ib_device *ibdev,
 					  RDMA_HW_STATS_DEFAULT_LIFESPAN);
 }
 
+/**
+ * aifab_efa_get_hw_stats() - ib_core's get_hw_stats: read every counter
+ * @ibdev: the device
+ * @stats: where the values go
+ * @port: its port, 1
+ * @index: the counter asked for; all are read anyway
+ *
+ * Return: how many counters were read.
+ */
 int aifab_efa_get_hw_stats(struct ib_device *ibdev,
 			   struct rdma_hw_stats *stats, u32 port, int index)
 {

@@ -200,13 +200,16 @@ void aifab_efa_dealloc_ucontext(struct ib_ucontext *ibucontext)
 	aifab_device_close(edev->fab, edev->fab_dev_id);
 }
 
-/*
- * ib_core takes the device away from a process that still has it open:
- * to move it to another network namespace, or to unregister it. It then
- * destroys the context's objects, which stops the engine using them. What
- * libefa mapped is ordinary memory, not device registers: the pages stay
- * mapped, inert and pinned by the mapping, until the process unmaps them.
- * So there is nothing to tear down here.
+/**
+ * aifab_efa_disassociate_ucontext() - ib_core takes the device away from a
+ *	process that still has it open
+ * @ibucontext: the process's context
+ *
+ * To move the device to another network namespace, or to unregister it.
+ * ib_core then destroys the context's objects, which stops the engine
+ * using them. What libefa mapped is ordinary memory, not device
+ * registers: the pages stay mapped, inert and pinned by the mapping, until
+ * the process unmaps them. So there is nothing to tear down here.
  */
 void aifab_efa_disassociate_ucontext(struct ib_ucontext *ibucontext)
 {

@@ -15,6 +15,8 @@
 # - libfabric's efa provider runs fi_pingpong over them, through the
 #   devices (FI_EFA_ENABLE_SHM_TRANSFER=0), RDM and DGRAM;
 # - killing processes mid-transfer frees every object they had;
+# - rdma resource show lists the QPs; unloading the module with a device
+#   open cuts the process off and leaves nothing behind;
 # - RDMA namespaces: a device moves to another namespace even while a
 #   process has it open (disassociated, its objects freed), and back;
 # - a topology load removes and remakes the devices.
@@ -38,7 +40,7 @@ cleanup()
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-echo "1..17"
+echo "1..19"
 
 . "$HERE/tap_helpers.sh"
 
@@ -185,6 +187,32 @@ grep -Eq '^efa_(qp|cq|mr|ah|mmap) 0$' /sys/kernel/debug/aifab/objects &&
 	[ "$(grep -Ec '^efa_(qp|cq|mr|ah|mmap) 0$' /sys/kernel/debug/aifab/objects)" = 5 ] &&
 	[ "$moving" -gt "$after" ]
 check $? "processes killed mid-transfer leave no QP, CQ, region or mapping (send_wrs $after -> $moving)" "$(cat /sys/kernel/debug/aifab/objects)"
+
+# An open device: ib_core's resource tracking sees its QP.
+timeout 60 ibv_ud_pingpong -d aifab_efa1 -g 0 -p 18602 >/dev/null 2>&1 &
+held=$!
+for _ in $(seq 50); do
+	grep -q '^efa_qp 1$' /sys/kernel/debug/aifab/objects && break
+	sleep 0.2
+done
+rdma resource show qp link aifab_efa1/1 >"$TMP/res" 2>&1
+grep -q 'aifab_efa1/1 lqpn [0-9]* type UD state' "$TMP/res" ||
+	grep -q 'aifab_efa1/1 lqpn [0-9]*.*type UD' "$TMP/res"
+check $? "rdma resource show lists the open QP" "$(cat "$TMP/res")"
+# Unloading cuts the open process off (ib_core disassociates it) rather
+# than waiting for it: its objects go, and the module reports none left.
+# A marker, not a line count: the log may be a full ring by now.
+echo "efa_test: unloading with aifab_efa1 open" >/dev/kmsg
+rmmod aifab 2>"$TMP/err"
+rst=$?
+dmesg | sed -n '/efa_test: unloading with aifab_efa1 open/,$p' >"$TMP/dm"
+[ $rst = 0 ] && ! [ -e /sys/class/infiniband/aifab_efa1 ] &&
+	grep -q 'aifab: unloaded, no live objects' "$TMP/dm"
+st=$?
+pkill -x ibv_ud_pingpong
+wait $held 2>/dev/null
+insmod "$AIFAB_KO" && [ -e /sys/class/infiniband/aifab_efa1 ]
+check $(( st || $? )) "unloading with a device open cuts its process off, leaves no object behind, and loads again" "rmmod $rst: $(cat "$TMP/err" "$TMP/dm")"
 
 # RDMA namespaces. Switching the mode needs no other namespace alive.
 kill "$NSPID" 2>/dev/null

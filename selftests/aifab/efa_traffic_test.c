@@ -17,7 +17,7 @@
  * - completion events on a channel when armed, even when a poll overwrote
  *   the arm bit;
  * - a receiver without buffers: RNR, then retried until it posts;
- * - a descriptor with a bad key puts its QP into error and flushes it,
+ * - a descriptor with a bad key, or longer than the MTU, puts its QP into error and flushes it,
  *   while another QP goes on; so do descriptors written straight into the
  *   ring with a bad opcode or flags, and a doorbell past the ring;
  * - objects destroyed under a send: a handle, a region, the peer QP;
@@ -828,6 +828,24 @@ TEST_F(pair, destroyed_objects)
 	ASSERT_EQ(0, post_send(&self->a, self->b.qp, 2, &s, 1, 0, NULL));
 	ASSERT_EQ(0, poll_one(self->a.cq, &wc));
 	EXPECT_EQ(IBV_WC_LOC_PROT_ERR, wc.status);
+}
+
+/* A SEND longer than the MTU fails with a length error, and the QP. */
+TEST_F(pair, too_long)
+{
+	struct ibv_qp_attr attr;
+	struct ibv_qp_init_attr init;
+	struct ibv_sge s[2];
+	struct ibv_wc wc;
+
+	s[0] = sge(&self->a, 0, MTU);
+	s[1] = sge(&self->a, MTU, 1);
+	ASSERT_EQ(0, post_send(&self->a, self->b.qp, 1, s, 2, 0, NULL));
+	ASSERT_EQ(0, poll_one(self->a.cq, &wc));
+	EXPECT_EQ(IBV_WC_LOC_LEN_ERR, wc.status);
+	EXPECT_EQ(0, ibv_query_qp(self->a.qp, &attr, IBV_QP_STATE, &init));
+	EXPECT_EQ(IBV_QPS_ERR, attr.qp_state);
+	EXPECT_EQ(0, ibv_poll_cq(self->b.cq, 1, &wc));
 }
 
 /* No receive posted: RNR once the retries are spent; retried until then. */

@@ -3,8 +3,9 @@
  * The EFA-compatible devices through libibverbs and libefa, as a program
  * would use them: opening, protection domains, memory regions of user
  * memory and of an accelerator's buffer (zero-copy dma-buf), completion
- * queues, address handles, garbage in each, and verbs not there yet
- * failing with EOPNOTSUPP.
+ * queues, address handles, garbage in each (udata of wrong sizes and
+ * contents too, written straight to the command file), and verbs not there
+ * yet failing with EOPNOTSUPP.
  *
  * Runs as root inside tools/vm-run; the live-object counters in debugfs
  * prove that every region goes away.
@@ -19,6 +20,8 @@
 
 #include <infiniband/efadv.h>
 #include <infiniband/verbs.h>
+#include <rdma/efa-abi.h>
+#include <rdma/ib_user_verbs.h>
 
 #include "kselftest_harness.h"
 
@@ -423,6 +426,97 @@ TEST_F(efa, qp_garbage)
 	}
 	EXPECT_EQ(qps, objects_live("efa_qp"));
 	EXPECT_EQ(0, ibv_destroy_cq(cq));
+}
+
+/*
+ * A command through uverbs' write() interface, with driver data of our
+ * choosing: what libefa would send, but garbled. The core command names
+ * the response buffer, of @resp_len bytes. Returns 0 or an errno.
+ */
+static int raw_cmd(int fd, uint32_t command, const void *core,
+		   size_t core_len, const void *drv, size_t drv_len,
+		   size_t resp_len)
+{
+	struct ib_uverbs_cmd_hdr hdr = {
+		.command = command,
+		.in_words = (sizeof(hdr) + core_len + drv_len) / 4,
+		.out_words = resp_len / 4,
+	};
+	uint8_t buf[256];
+
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy(buf + sizeof(hdr), core, core_len);
+	memcpy(buf + sizeof(hdr) + core_len, drv, drv_len);
+	if (write(fd, buf, sizeof(hdr) + core_len + drv_len) < 0)
+		return errno;
+	return 0;
+}
+
+TEST_F(efa, udata_garbage)
+{
+	struct {
+		struct efa_ibv_create_cq cmd;
+		uint64_t tail;
+	} drv;
+	struct {
+		struct ib_uverbs_create_cq_resp core;
+		struct efa_ibv_create_cq_resp drv;
+	} resp;
+	struct ib_uverbs_create_cq core = {
+		.response = (uintptr_t)&resp, .cqe = 16, .comp_channel = -1,
+	};
+	struct ib_uverbs_alloc_pd pd = { .response = (uintptr_t)&resp };
+	static const uint64_t nonzero = 1;
+	long cqs = objects_live("efa_cq");
+	int fd = self->ctx->cmd_fd;
+
+	memset(&drv, 0, sizeof(drv));
+	drv.cmd.cq_entry_size = 32;
+	drv.cmd.num_sub_cqs = 1;
+	/* Short: no driver data, or without the sub-CQ count. */
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, 0, sizeof(resp)));
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, 8, sizeof(resp)));
+	/* Reserved bytes, an unknown comp_mask, a non-zero tail. */
+	drv.cmd.reserved_58[4] = 1;
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, sizeof(drv.cmd), sizeof(resp)));
+	drv.cmd.reserved_58[4] = 0;
+	drv.cmd.comp_mask = 1;
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, sizeof(drv.cmd), sizeof(resp)));
+	drv.cmd.comp_mask = 0;
+	drv.tail = 7;
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, sizeof(drv), sizeof(resp)));
+	/* Wrong entry size, sub-CQ count, or entries not a power of two. */
+	drv.tail = 0;
+	drv.cmd.cq_entry_size = 24;
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, sizeof(drv.cmd), sizeof(resp)));
+	drv.cmd.cq_entry_size = 32;
+	drv.cmd.num_sub_cqs = 2;
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, sizeof(drv.cmd), sizeof(resp)));
+	drv.cmd.num_sub_cqs = 1;
+	core.cqe = 100;
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+				  sizeof(core), &drv, sizeof(drv.cmd), sizeof(resp)));
+	EXPECT_EQ(cqs, objects_live("efa_cq"));
+	/*
+	 * A longer command from a newer library, zeros past what this
+	 * driver knows: accepted; and a response shorter than the driver's
+	 * is filled as far as it goes. The CQ goes with the context.
+	 */
+	core.cqe = 16;
+	EXPECT_EQ(0, raw_cmd(fd, IB_USER_VERBS_CMD_CREATE_CQ, &core,
+			     sizeof(core), &drv, sizeof(drv), sizeof(resp.core) + 8));
+	EXPECT_EQ(16, resp.core.cqe);
+	EXPECT_EQ(cqs + 1, objects_live("efa_cq"));
+	/* A PD takes no driver data but zeros. */
+	EXPECT_EQ(EINVAL, raw_cmd(fd, IB_USER_VERBS_CMD_ALLOC_PD, &pd,
+				  sizeof(pd), &nonzero, sizeof(nonzero), sizeof(resp)));
 }
 
 TEST_HARNESS_MAIN
