@@ -50,6 +50,19 @@ struct topo_link *topo_add_link(struct topo *t)
 	return &t->links[t->nlinks++];
 }
 
+static int topo_verrf(struct topo_err *err, unsigned int line,
+		      unsigned int col, const char *fmt, va_list ap)
+{
+	topo_err_free(err);
+	err->line = line;
+	err->col = col;
+	if (vasprintf(&err->msg, fmt, ap) < 0) {
+		err->msg = NULL;
+		return -ENOMEM;
+	}
+	return -EINVAL;
+}
+
 /**
  * topo_errf() - Say where and why a topology file is wrong.
  * @err: Filled in; its message replaces any earlier one.
@@ -63,18 +76,34 @@ struct topo_link *topo_add_link(struct topo *t)
 int topo_errf(struct topo_err *err, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int ret;
 
-	topo_err_free(err);
-	err->line = line;
 	va_start(ap, fmt);
-	n = vasprintf(&err->msg, fmt, ap);
+	ret = topo_verrf(err, line, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		err->msg = NULL;
-		return -ENOMEM;
-	}
-	return -EINVAL;
+	return ret;
+}
+
+/**
+ * topo_errf_at() - topo_errf(), with the column as well.
+ * @err: Filled in; its message replaces any earlier one.
+ * @line: The line, from 1.
+ * @col: The column, from 1, or 0 when not known.
+ * @fmt: printf() format of the message.
+ * @...: Its arguments.
+ *
+ * Return: -EINVAL, or -ENOMEM if the message could not be built.
+ */
+int topo_errf_at(struct topo_err *err, unsigned int line, unsigned int col,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = topo_verrf(err, line, col, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 /**
@@ -187,17 +216,19 @@ static int topo_check_local(const struct topo *t, struct topo_err *err)
 		const struct topo_node *n = &t->nodes[i];
 
 		if (n->local && local)
-			return topo_errf(err, n->line, "node \"%s\" is local, "
-					 "and so is node \"%s\" (line %u): "
-					 "exactly one node is", n->name,
-					 local->name, local->line);
+			return topo_errf_at(err, n->line, n->col,
+					    "node \"%s\" is local, and so is "
+					    "node \"%s\" (line %u): exactly "
+					    "one node is", n->name,
+					    local->name, local->line);
 		if (n->local)
 			local = n;
 	}
 	if (!local)
-		return topo_errf(err, t->nnodes ? t->nodes[0].line : 1,
-				 "no node is local: exactly one node is, the "
-				 "host the module runs on");
+		return topo_errf_at(err, t->nnodes ? t->nodes[0].line : 1,
+				    t->nnodes ? t->nodes[0].col : 0,
+				    "no node is local: exactly one node is, "
+				    "the host the module runs on");
 	return 0;
 }
 
@@ -209,9 +240,9 @@ static int topo_check_nodes(const struct topo *t, const struct topo_key *nodes,
 
 	if (i < 0)
 		return topo_check_local(t, err);
-	return topo_errf(err, t->nodes[i].line,
-			 "duplicate node \"%s\" (first at line %u)",
-			 t->nodes[i].name, t->nodes[first].line);
+	return topo_errf_at(err, t->nodes[i].line, t->nodes[i].col,
+			    "duplicate node \"%s\" (first at line %u)",
+			    t->nodes[i].name, t->nodes[first].line);
 }
 
 static int topo_check_devs(const struct topo *t, const struct topo_key *nodes,
@@ -222,16 +253,17 @@ static int topo_check_devs(const struct topo *t, const struct topo_key *nodes,
 	size_t j;
 
 	if (i >= 0)
-		return topo_errf(err, t->devs[i].line,
-				 "duplicate device \"%s\" (first at line %u)",
-				 t->devs[i].name, t->devs[first].line);
+		return topo_errf_at(err, t->devs[i].line, t->devs[i].col,
+				    "duplicate device \"%s\" (first at line "
+				    "%u)",
+				    t->devs[i].name, t->devs[first].line);
 	for (j = 0; j < t->ndevs; j++) {
 		const struct topo_dev *d = &t->devs[j];
 
 		if (!topo_has(nodes, t->nnodes, d->node))
-			return topo_errf(err, d->node_line,
-					 "device \"%s\" is on unknown node \"%s\"",
-					 d->name, d->node);
+			return topo_errf_at(err, d->node_line, d->node_col,
+					    "device \"%s\" is on unknown node \"%s\"",
+					    d->name, d->node);
 	}
 	return 0;
 }
@@ -246,17 +278,17 @@ static int topo_check_link_ends(const struct topo *t,
 		const struct topo_link *l = &t->links[j];
 
 		if (!topo_has(devs, t->ndevs, l->a))
-			return topo_errf(err, l->a_line,
-					 "link \"%s\" joins unknown device \"%s\"",
-					 l->name, l->a);
+			return topo_errf_at(err, l->a_line, l->a_col,
+					    "link \"%s\" joins unknown device \"%s\"",
+					    l->name, l->a);
 		if (!topo_has(devs, t->ndevs, l->b))
-			return topo_errf(err, l->b_line,
-					 "link \"%s\" joins unknown device \"%s\"",
-					 l->name, l->b);
+			return topo_errf_at(err, l->b_line, l->b_col,
+					    "link \"%s\" joins unknown device \"%s\"",
+					    l->name, l->b);
 		if (!strcmp(l->a, l->b))
-			return topo_errf(err, l->b_line,
-					 "link \"%s\" joins \"%s\" to itself",
-					 l->name, l->a);
+			return topo_errf_at(err, l->b_line, l->b_col,
+					    "link \"%s\" joins \"%s\" to itself",
+					    l->name, l->a);
 	}
 	return 0;
 }
@@ -283,10 +315,10 @@ static int topo_check_pairs(const struct topo *t, struct topo_err *err)
 	free(k);
 	if (i < 0)
 		return 0;
-	return topo_errf(err, t->links[i].line,
-			 "link \"%s\" joins the same devices as link \"%s\" "
-			 "(line %u)", t->links[i].name, t->links[first].name,
-			 t->links[first].line);
+	return topo_errf_at(err, t->links[i].line, t->links[i].col,
+			    "link \"%s\" joins the same devices as link \"%s\" "
+			    "(line %u)", t->links[i].name, t->links[first].name,
+			    t->links[first].line);
 }
 
 static int topo_check_links(const struct topo *t, const struct topo_key *devs,
@@ -303,9 +335,9 @@ static int topo_check_links(const struct topo *t, const struct topo_key *devs,
 	i = topo_first_dup(links, t->nlinks, &first);
 	free(links);
 	if (i >= 0)
-		return topo_errf(err, t->links[i].line,
-				 "duplicate link \"%s\" (first at line %u)",
-				 t->links[i].name, t->links[first].line);
+		return topo_errf_at(err, t->links[i].line, t->links[i].col,
+				    "duplicate link \"%s\" (first at line %u)",
+				    t->links[i].name, t->links[first].line);
 	ret = topo_check_link_ends(t, devs, err);
 	return ret ? ret : topo_check_pairs(t, err);
 }

@@ -36,11 +36,15 @@
 
 #include "nl.h"
 
-/* Lines are the file's, from 1, for messages; 0 when not from a file. */
+/*
+ * Lines and columns are the file's, from 1, for messages; 0 when not from a
+ * file. The columns serve aifabd, whose messages are FILE:LINE:COLUMN.
+ */
 struct topo_node {
 	char name[AIFAB_NAME_MAX];
 	bool local;
 	unsigned int line;		/* where the node starts */
+	unsigned int col;
 };
 
 struct topo_dev {
@@ -49,8 +53,11 @@ struct topo_dev {
 	uint32_t type;			/* &enum aifab_dev_type */
 	uint64_t mem_bytes;		/* 0 unless an accelerator */
 	unsigned int line;
+	unsigned int col;
 	unsigned int node_line;
+	unsigned int node_col;
 	unsigned int mem_line;		/* 0 when the key is absent */
+	unsigned int mem_col;
 };
 
 struct topo_link {
@@ -60,8 +67,11 @@ struct topo_link {
 	uint32_t kind;			/* &enum aifab_link_kind */
 	uint32_t speed_mbps;
 	unsigned int line;
+	unsigned int col;
 	unsigned int a_line;
+	unsigned int a_col;
 	unsigned int b_line;
+	unsigned int b_col;
 };
 
 struct topo {
@@ -79,6 +89,7 @@ struct topo {
 /* Why a topology file was refused: where, and what is wrong there. */
 struct topo_err {
 	unsigned int line;
+	unsigned int col;		/* from 1; 0 when not known */
 	char *msg;			/* free with topo_err_free() */
 };
 
@@ -97,6 +108,8 @@ struct topo_dev *topo_add_dev(struct topo *t);
 struct topo_link *topo_add_link(struct topo *t);
 int topo_errf(struct topo_err *err, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int topo_errf_at(struct topo_err *err, unsigned int line, unsigned int col,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void topo_err_free(struct topo_err *err);
 int topo_check(const struct topo *t, struct topo_err *err);
 int topo_build(const struct topo *t, struct aifab_nl_msg *m);
@@ -105,7 +118,22 @@ unsigned int topo_item_line(const struct topo *t, int index);
 enum topo_scalar topo_scalar_type(const char *s);
 bool topo_plain_safe(const char *s);
 
+/* libyaml's, by their struct tags, so that users need not include yaml.h. */
+struct yaml_document_s;
+struct yaml_node_s;
+
+/* Bytes that topo_yaml_quote() needs for any scalar. */
+#define TOPO_QUOTE_SIZE	48
+
+const char *topo_yaml_kind(const struct yaml_node_s *node);
+const char *topo_yaml_quote(const struct yaml_node_s *node, char *buf,
+			    size_t size);
+bool topo_yaml_has_nul(const struct yaml_node_s *node);
+
 int topo_parse(FILE *f, struct topo *t, struct topo_err *err);
+int topo_parse_node(struct yaml_document_s *doc,
+		    const struct yaml_node_s *node, struct topo *t,
+		    struct topo_err *err);
 int topo_emit(FILE *f, const struct topo *t);
 
 #endif /* AIFABCTL_TOPO_H */

@@ -8,6 +8,10 @@
  * right type and range. topo_check() does the rest, which needs the whole
  * model. The first problem ends the read; nothing is ever sent for a file
  * that has one.
+ *
+ * topo_parse_node() reads the same mapping where another document holds
+ * it: the "topology" section of aifabd's configuration. Messages carry the
+ * column too, which aifabd reports and aifabctl does not.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +38,7 @@ struct tp_key {
 		    void *dst);
 	size_t off;			/* of the value in the entry */
 	size_t line_off;		/* of its line, or TP_NO_LINE */
+	size_t col_off;			/* of its column, if line_off is */
 	bool optional;
 };
 
@@ -51,6 +56,7 @@ struct tp_section {
 	const struct tp_map *map;
 	void *(*add)(struct topo *t);
 	size_t line_off;		/* of the entry's line */
+	size_t col_off;			/* of the entry's column */
 	int (*finish)(struct tp *tp, const yaml_node_t *map, void *entry);
 };
 
@@ -59,7 +65,13 @@ static unsigned int tp_line(const yaml_node_t *node)
 	return node->start_mark.line + 1;
 }
 
-#define tp_fail(tp, node, ...)	topo_errf((tp)->err, tp_line(node), __VA_ARGS__)
+static unsigned int tp_col(const yaml_node_t *node)
+{
+	return node->start_mark.column + 1;
+}
+
+#define tp_fail(tp, node, ...) \
+	topo_errf_at((tp)->err, tp_line(node), tp_col(node), __VA_ARGS__)
 
 static enum topo_scalar tp_scalar_type(const yaml_node_t *node)
 {
@@ -69,7 +81,7 @@ static enum topo_scalar tp_scalar_type(const yaml_node_t *node)
 }
 
 /* What a node is, for messages: "a list", "a number", "null". */
-static const char *tp_kind(const yaml_node_t *node)
+const char *topo_yaml_kind(const struct yaml_node_s *node)
 {
 	static const char *const scalars[] = {
 		[TOPO_STR] = "a string",
@@ -91,7 +103,8 @@ static const char *tp_kind(const yaml_node_t *node)
  * printable ASCII (a NUL included) replaced, so that a hostile file cannot
  * garble a terminal.
  */
-static const char *tp_quote(const yaml_node_t *node, char *buf, size_t size)
+const char *topo_yaml_quote(const struct yaml_node_s *node, char *buf,
+			    size_t size)
 {
 	const char *s = (const char *)node->data.scalar.value;
 	size_t len = node->data.scalar.length;
@@ -107,10 +120,8 @@ static const char *tp_quote(const yaml_node_t *node, char *buf, size_t size)
 	return buf;
 }
 
-#define TP_QUOTE_SIZE	48
-
 /* A NUL, from an escape, would cut the text short of what the file says. */
-static bool tp_has_nul(const yaml_node_t *node)
+bool topo_yaml_has_nul(const struct yaml_node_s *node)
 {
 	return strlen((const char *)node->data.scalar.value) !=
 	       node->data.scalar.length;
@@ -131,17 +142,17 @@ static const char *tp_string(struct tp *tp, const yaml_node_t *val,
 			     const char *key, enum topo_scalar want,
 			     const char *expected)
 {
-	char shown[TP_QUOTE_SIZE];
+	char shown[TOPO_QUOTE_SIZE];
 	const char *s;
 
 	if (val->type != YAML_SCALAR_NODE) {
 		tp_fail(tp, val, "invalid %s: expected %s, not %s", key,
-			expected, tp_kind(val));
+			expected, topo_yaml_kind(val));
 		return NULL;
 	}
 	s = (const char *)val->data.scalar.value;
-	tp_quote(val, shown, sizeof(shown));
-	if (tp_has_nul(val)) {
+	topo_yaml_quote(val, shown, sizeof(shown));
+	if (topo_yaml_has_nul(val)) {
 		tp_fail(tp, val, "invalid %s %s: NUL characters are not "
 			"allowed", key, shown);
 		return NULL;
@@ -150,7 +161,7 @@ static const char *tp_string(struct tp *tp, const yaml_node_t *val,
 		return s;
 	if (want == TOPO_STR)
 		tp_fail(tp, val, "invalid %s %s: expected %s, not %s", key,
-			shown, expected, tp_kind(val));
+			shown, expected, topo_yaml_kind(val));
 	else
 		tp_fail(tp, val, "invalid %s %s: expected %s", key, shown,
 			expected);
@@ -160,9 +171,9 @@ static const char *tp_string(struct tp *tp, const yaml_node_t *val,
 static int tp_bad(struct tp *tp, const yaml_node_t *val, const char *key,
 		  const char *expected)
 {
-	char shown[TP_QUOTE_SIZE];
+	char shown[TOPO_QUOTE_SIZE];
 
-	tp_quote(val, shown, sizeof(shown));
+	topo_yaml_quote(val, shown, sizeof(shown));
 	return tp_fail(tp, val, "invalid %s %s: expected %s", key, shown,
 		       expected);
 }
@@ -275,26 +286,28 @@ static int tp_pair(struct tp *tp, const yaml_node_pair_t *pair,
 
 	if (k->type != YAML_SCALAR_NODE)
 		return tp_fail(tp, k, "invalid key %s: expected %s, not %s",
-			       m->what, m->list, tp_kind(k));
+			       m->what, m->list, topo_yaml_kind(k));
 	name = (const char *)k->data.scalar.value;
 	/* A key cut short by a NUL is not the key it starts like. */
-	for (i = tp_has_nul(k) ? m->nkeys : 0; i < m->nkeys; i++)
+	for (i = topo_yaml_has_nul(k) ? m->nkeys : 0; i < m->nkeys; i++)
 		if (!strcmp(m->keys[i].name, name))
 			break;
 	if (i == m->nkeys) {
-		char shown[TP_QUOTE_SIZE];
+		char shown[TOPO_QUOTE_SIZE];
 
 		return tp_fail(tp, k, "unknown key %s %s: expected %s",
-			       tp_quote(k, shown, sizeof(shown)), m->what,
-			       m->list);
+			       topo_yaml_quote(k, shown, sizeof(shown)),
+			       m->what, m->list);
 	}
 	if (*seen & (1U << i))
 		return tp_fail(tp, k, "duplicate key \"%s\" %s", name,
 			       m->what);
 	*seen |= 1U << i;
 	key = &m->keys[i];
-	if (key->line_off != TP_NO_LINE)
+	if (key->line_off != TP_NO_LINE) {
 		*(unsigned int *)((char *)entry + key->line_off) = tp_line(v);
+		*(unsigned int *)((char *)entry + key->col_off) = tp_col(v);
+	}
 	return key->read(tp, v, name, (char *)entry + key->off);
 }
 
@@ -338,11 +351,13 @@ static int tp_entry(struct tp *tp, const struct tp_section *sec,
 
 	if (map->type != YAML_MAPPING_NODE)
 		return tp_fail(tp, map, "invalid entry of %s: expected a "
-			       "mapping, not %s", sec->key, tp_kind(map));
+			       "mapping, not %s", sec->key,
+			       topo_yaml_kind(map));
 	entry = sec->add(tp->t);
 	if (!entry)
 		return -ENOMEM;
 	*(unsigned int *)((char *)entry + sec->line_off) = tp_line(map);
+	*(unsigned int *)((char *)entry + sec->col_off) = tp_col(map);
 	ret = tp_mapping(tp, map, sec->map, entry);
 	if (!ret && sec->finish)
 		ret = sec->finish(tp, map, entry);
@@ -356,7 +371,7 @@ static int tp_list(struct tp *tp, const yaml_node_t *val,
 
 	if (val->type != YAML_SEQUENCE_NODE)
 		return tp_fail(tp, val, "invalid %s: expected a list, not %s",
-			       sec->key, tp_kind(val));
+			       sec->key, topo_yaml_kind(val));
 	for (item = val->data.sequence.items.start;
 	     item < val->data.sequence.items.top; item++) {
 		int ret = tp_entry(tp, sec,
@@ -377,9 +392,10 @@ static int tp_dev_finish(struct tp *tp, const yaml_node_t *map, void *entry)
 		return tp_fail(tp, map, "missing key \"mem_bytes\" in "
 			       "accelerator \"%s\"", d->name);
 	if (d->type != AIFAB_DEV_TYPE_ACCEL && d->mem_line)
-		return topo_errf(tp->err, d->mem_line, "invalid key "
-				 "\"mem_bytes\" in device \"%s\": only "
-				 "accelerators have memory", d->name);
+		return topo_errf_at(tp->err, d->mem_line, d->mem_col,
+				    "invalid key \"mem_bytes\" in device "
+				    "\"%s\": only accelerators have memory",
+				    d->name);
 	return 0;
 }
 
@@ -398,32 +414,33 @@ static void *tp_add_link(struct topo *t)
 	return topo_add_link(t);
 }
 
-#define TP_KEY(type, field, read, line, optional) \
-	{ #field, read, offsetof(type, field), line, optional }
+#define TP_KEY(type, field, read, optional) \
+	{ #field, read, offsetof(type, field), TP_NO_LINE, 0, optional }
+/* A key whose value's place is kept, for messages about it. */
+#define TP_KEY_AT(type, field, read, line, col, optional) \
+	{ #field, read, offsetof(type, field), offsetof(type, line), \
+	  offsetof(type, col), optional }
 
 static const struct tp_key tp_node_keys[] = {
-	TP_KEY(struct topo_node, name, tp_read_name, TP_NO_LINE, false),
-	TP_KEY(struct topo_node, local, tp_read_bool, TP_NO_LINE, false),
+	TP_KEY(struct topo_node, name, tp_read_name, false),
+	TP_KEY(struct topo_node, local, tp_read_bool, false),
 };
 
 static const struct tp_key tp_dev_keys[] = {
-	TP_KEY(struct topo_dev, name, tp_read_name, TP_NO_LINE, false),
-	TP_KEY(struct topo_dev, type, tp_read_dev_type, TP_NO_LINE, false),
-	TP_KEY(struct topo_dev, node, tp_read_name,
-	       offsetof(struct topo_dev, node_line), false),
-	TP_KEY(struct topo_dev, mem_bytes, tp_read_mem,
-	       offsetof(struct topo_dev, mem_line), true),
+	TP_KEY(struct topo_dev, name, tp_read_name, false),
+	TP_KEY(struct topo_dev, type, tp_read_dev_type, false),
+	TP_KEY_AT(struct topo_dev, node, tp_read_name, node_line, node_col,
+		  false),
+	TP_KEY_AT(struct topo_dev, mem_bytes, tp_read_mem, mem_line, mem_col,
+		  true),
 };
 
 static const struct tp_key tp_link_keys[] = {
-	TP_KEY(struct topo_link, name, tp_read_name, TP_NO_LINE, false),
-	TP_KEY(struct topo_link, kind, tp_read_link_kind, TP_NO_LINE, false),
-	TP_KEY(struct topo_link, a, tp_read_name,
-	       offsetof(struct topo_link, a_line), false),
-	TP_KEY(struct topo_link, b, tp_read_name,
-	       offsetof(struct topo_link, b_line), false),
-	TP_KEY(struct topo_link, speed_mbps, tp_read_speed, TP_NO_LINE,
-	       false),
+	TP_KEY(struct topo_link, name, tp_read_name, false),
+	TP_KEY(struct topo_link, kind, tp_read_link_kind, false),
+	TP_KEY_AT(struct topo_link, a, tp_read_name, a_line, a_col, false),
+	TP_KEY_AT(struct topo_link, b, tp_read_name, b_line, b_col, false),
+	TP_KEY(struct topo_link, speed_mbps, tp_read_speed, false),
 };
 
 static const struct tp_map tp_node_map = {
@@ -443,17 +460,17 @@ static const struct tp_map tp_link_map = {
 
 static const struct tp_section tp_nodes = {
 	"nodes", &tp_node_map, tp_add_node, offsetof(struct topo_node, line),
-	NULL,
+	offsetof(struct topo_node, col), NULL,
 };
 
 static const struct tp_section tp_devs = {
 	"devices", &tp_dev_map, tp_add_dev, offsetof(struct topo_dev, line),
-	tp_dev_finish,
+	offsetof(struct topo_dev, col), tp_dev_finish,
 };
 
 static const struct tp_section tp_links = {
 	"links", &tp_link_map, tp_add_link, offsetof(struct topo_link, line),
-	NULL,
+	offsetof(struct topo_link, col), NULL,
 };
 
 static int tp_read_nodes(struct tp *tp, const yaml_node_t *val,
@@ -481,9 +498,9 @@ static int tp_read_links(struct tp *tp, const yaml_node_t *val,
 }
 
 static const struct tp_key tp_root_keys[] = {
-	{ "nodes", tp_read_nodes, 0, TP_NO_LINE, false },
-	{ "devices", tp_read_devs, 0, TP_NO_LINE, false },
-	{ "links", tp_read_links, 0, TP_NO_LINE, false },
+	{ "nodes", tp_read_nodes, 0, TP_NO_LINE, 0, false },
+	{ "devices", tp_read_devs, 0, TP_NO_LINE, 0, false },
+	{ "links", tp_read_links, 0, TP_NO_LINE, 0, false },
 };
 
 static const struct tp_map tp_root_map = {
@@ -537,6 +554,15 @@ static int tp_one_document(yaml_parser_t *p, FILE *f, struct topo_err *err)
 	return ret;
 }
 
+/* The mapping of nodes, devices and links, wherever it sits in a file. */
+static int tp_root(struct tp *tp, const yaml_node_t *root)
+{
+	if (root->type != YAML_MAPPING_NODE)
+		return tp_fail(tp, root, "expected " TP_ROOT_RULE ", not %s",
+			       topo_yaml_kind(root));
+	return tp_mapping(tp, root, &tp_root_map, tp->t);
+}
+
 static int tp_document(struct tp *tp)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(tp->doc);
@@ -544,10 +570,37 @@ static int tp_document(struct tp *tp)
 	if (!root)
 		return topo_errf(tp->err, 1, "empty file: expected "
 				 TP_ROOT_RULE);
-	if (root->type != YAML_MAPPING_NODE)
-		return tp_fail(tp, root, "expected " TP_ROOT_RULE ", not %s",
-			       tp_kind(root));
-	return tp_mapping(tp, root, &tp_root_map, tp->t);
+	return tp_root(tp, root);
+}
+
+/**
+ * topo_parse_node() - Read and check a topology held in another document.
+ * @doc: The document, loaded by the caller, who keeps it.
+ * @node: The mapping of nodes, devices and links in @doc.
+ * @t: Filled with the model; empty on failure.
+ * @err: Zeroed by the caller; filled in when the topology is refused, and
+ *       then to release with topo_err_free().
+ *
+ * For aifabd's configuration file, whose "topology" key holds the same
+ * mapping as a topology file, so that both are read by one reader and
+ * refused with the same messages.
+ *
+ * Return: 0, -EINVAL with @err filled, or -ENOMEM.
+ */
+int topo_parse_node(struct yaml_document_s *doc,
+		    const struct yaml_node_s *node, struct topo *t,
+		    struct topo_err *err)
+{
+	struct tp tp = { doc, t, err };
+	int ret;
+
+	*t = (struct topo){ 0 };
+	ret = tp_root(&tp, node);
+	if (!ret)
+		ret = topo_check(t, err);
+	if (ret)
+		topo_free(t);
+	return ret;
 }
 
 /**
