@@ -80,9 +80,7 @@ exec 4>&-
 check $? "closing lets the partition go; the topology stays while accel0 is open" "$(cat "$TMP/err")"
 exec 3>&-
 
-unshare -n sleep 600 &
-NSPID=$!
-sleep 0.2
+start_netns
 NS=/proc/$NSPID/ns/net
 "$CTL" partition add pA tenant tA netns "$NS" dev accel1
 check $? "a partition can be bound to a network namespace"

@@ -85,9 +85,7 @@ done
 ibv_devinfo -d aifab_efa0 | grep -q 'state:.*PORT_ACTIVE'
 check $(( st || $? )) "the port is down while every link of the device is, and up again after"
 
-unshare -n sleep 600 &
-NSPID=$!
-sleep 0.2
+start_netns
 "$CTL" partition add pE tenant tE netns "/proc/$NSPID/ns/net" dev efa0
 before=$(counter efa0 open_refused)
 ibv_devinfo -d aifab_efa0 >"$TMP/out" 2>&1

@@ -24,3 +24,20 @@ counter()
 	"$CTL" stats show "$1" | awk -v want="$2" \
 		'{ for (i = 2; i < NF; i += 2) if ($i == want) print $(i + 1) }'
 }
+
+# Start a process in a new network namespace; its PID in NSPID. Returns
+# once the namespace exists: right after the fork, /proc/PID/ns/net is
+# still the parent's.
+start_netns()
+{
+	local _
+
+	unshare -n sleep 600 &
+	NSPID=$!
+	for _ in $(seq 100); do
+		[ "$(readlink "/proc/$NSPID/ns/net")" != "$(readlink /proc/self/ns/net)" ] &&
+			return 0
+		sleep 0.05
+	done
+	return 1
+}
