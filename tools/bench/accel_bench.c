@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "accel.h"
+#include "bench_stats.h"
 #include "ring.h"
 
 #define MIB		(UINT64_C(1) << 20)
@@ -51,30 +52,6 @@ static const struct copy_size copy_sizes[] = {
 	{ 16 * MIB, 10 },
 	{ 64 * MIB, 5 },
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of @n samples, which it sorts. */
-static double percentile(double *v, unsigned int n, unsigned int pct)
-{
-	unsigned int rank = (n * pct + 99) / 100;
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[rank ? rank - 1 : 0];
-}
 
 /* Submits one job on engine 0 and waits for it; the job's status too. */
 static int run_job(struct aifab_accel *acc, const struct drm_aifab_accel_cmd *cmds,

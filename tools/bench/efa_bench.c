@@ -60,6 +60,8 @@
 #include <infiniband/efadv.h>
 #include <infiniband/verbs.h>
 
+#include "bench_stats.h"
+
 #define KIB		1024UL
 #define MIB		(1024 * KIB)
 #define PAGE		4096UL
@@ -225,30 +227,6 @@ static int failx(int err, const char *fmt, ...)
 	ret = vfail(err, false, fmt, ap);
 	va_end(ap);
 	return ret;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of @n samples, which it sorts. */
-static double percentile(double *v, unsigned long n, unsigned int pct)
-{
-	unsigned long rank = (n * pct + 99) / 100;
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[rank ? rank - 1 : 0];
 }
 
 static unsigned int min_u(unsigned int a, unsigned int b)
