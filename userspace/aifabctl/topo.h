@@ -136,4 +136,9 @@ int topo_parse_node(struct yaml_document_s *doc,
 		    struct topo_err *err);
 int topo_emit(FILE *f, const struct topo *t);
 
+/* Dump callbacks that add one NODE_GET, DEV_GET or LINK_GET reply to a topo. */
+int topology_node_reply(const struct nlmsghdr *nlh, void *data);
+int topology_dev_reply(const struct nlmsghdr *nlh, void *data);
+int topology_link_reply(const struct nlmsghdr *nlh, void *data);
+
 #endif /* AIFABCTL_TOPO_H */

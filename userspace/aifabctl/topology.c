@@ -40,8 +40,11 @@ static const struct aifab_nl_policy topology_link_policy[AIFAB_A_LINK_MAX + 1] =
 	[AIFAB_A_LINK_SPEED_MBPS] = { MNL_TYPE_U32, true },
 };
 
-/* The *_reply() functions add one NODE_GET, DEV_GET or LINK_GET reply. */
-static int topology_node_reply(const struct nlmsghdr *nlh, void *data)
+/*
+ * The *_reply() functions add one NODE_GET, DEV_GET or LINK_GET reply to
+ * the struct topo @data; aifabd reads the kernel's topology with them too.
+ */
+int topology_node_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[AIFAB_A_NODE_MAX + 1];
 	struct topo_node *n;
@@ -57,7 +60,7 @@ static int topology_node_reply(const struct nlmsghdr *nlh, void *data)
 	return ctl_copy_name(n->name, tb[AIFAB_A_NODE_NAME]);
 }
 
-static int topology_dev_reply(const struct nlmsghdr *nlh, void *data)
+int topology_dev_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[AIFAB_A_DEV_MAX + 1];
 	struct topo_dev *d;
@@ -76,7 +79,7 @@ static int topology_dev_reply(const struct nlmsghdr *nlh, void *data)
 	return ret ? ret : ctl_copy_name(d->node, tb[AIFAB_A_DEV_NODE]);
 }
 
-static int topology_link_reply(const struct nlmsghdr *nlh, void *data)
+int topology_link_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[AIFAB_A_LINK_MAX + 1];
 	struct topo_link *l;

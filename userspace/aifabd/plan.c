@@ -760,8 +760,12 @@ static void pb_print_devs(FILE *f, const struct aifabd_op *op,
 		fprintf(f, " %s", op->devs[i]);
 }
 
-/* One operation, in aifabctl's grammar. */
-static void pb_print_op(FILE *f, const struct aifabd_op *op)
+/**
+ * aifabd_op_print() - Print one operation, in aifabctl's grammar.
+ * @f: Stream.
+ * @op: The operation; no newline follows it.
+ */
+void aifabd_op_print(FILE *f, const struct aifabd_op *op)
 {
 	switch (op->type) {
 	case AIFABD_OP_FENCE_DEL:
@@ -815,7 +819,7 @@ int aifabd_plan_print(FILE *f, const struct aifabd_plan *plan)
 	if (!plan->nops)
 		fputs("nothing to change\n", f);
 	for (i = 0; i < plan->nops; i++) {
-		pb_print_op(f, &plan->ops[i]);
+		aifabd_op_print(f, &plan->ops[i]);
 		fprintf(f, "  # %s\n", plan->ops[i].reason);
 	}
 	return fflush(f) || ferror(f) ? -EIO : 0;

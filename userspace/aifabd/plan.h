@@ -132,6 +132,7 @@ int aifabd_plan_build(const struct aifabd_config *cfg,
 void aifabd_plan_free(struct aifabd_plan *plan);
 int aifabd_plan_print(FILE *f, const struct aifabd_plan *plan);
 const char *aifabd_op_name(enum aifabd_op_type type);
+void aifabd_op_print(FILE *f, const struct aifabd_op *op);
 
 void aifabd_actual_free(struct aifabd_actual *act);
 
