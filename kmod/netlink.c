@@ -804,26 +804,46 @@ static int aifab_nl_route_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int aifab_nl_put_counter(struct sk_buff *skb, const char *name,
+				u64 value)
+{
+	struct nlattr *nest = nla_nest_start(skb, AIFAB_A_STATS_COUNTER);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, AIFAB_A_COUNTER_NAME, name) ||
+	    nla_put_u64_64bit(skb, AIFAB_A_COUNTER_VALUE, value,
+			      AIFAB_A_COUNTER_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int aifab_nl_put_counters(struct sk_buff *skb,
 				 const char * const *names,
 				 const atomic64_t *cnt, unsigned int n)
 {
-	struct nlattr *nest;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		nest = nla_nest_start(skb, AIFAB_A_STATS_COUNTER);
-		if (!nest)
+	for (i = 0; i < n; i++)
+		if (aifab_nl_put_counter(skb, names[i], atomic64_read(&cnt[i])))
 			return -EMSGSIZE;
-		if (nla_put_string(skb, AIFAB_A_COUNTER_NAME, names[i]) ||
-		    nla_put_u64_64bit(skb, AIFAB_A_COUNTER_VALUE,
-				      atomic64_read(&cnt[i]), AIFAB_A_COUNTER_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-		nla_nest_end(skb, nest);
-	}
 	return 0;
+}
+
+/* A local accelerator's own counters, after the fabric's. */
+static int aifab_nl_put_accel_counters(struct sk_buff *skb,
+				       const struct aifab_device *dev)
+{
+	struct aifab_accel_stats st;
+
+	if (dev->type != AIFAB_DEV_TYPE_ACCEL ||
+	    aifab_accel_stats(dev->obj.id, &st))
+		return 0;
+	return aifab_nl_put_counter(skb, "scrubs", st.scrubs) ||
+	       aifab_nl_put_counter(skb, "scrub_bytes", st.scrub_bytes);
 }
 
 /* One object's counters: its name in @attr, then every counter. */
@@ -846,10 +866,15 @@ static int aifab_nl_fill_dev_stats(struct sk_buff *skb,
 				   const struct aifab_nl_dest *to)
 {
 	struct aifab_device *dev = container_of(obj, struct aifab_device, obj);
+	void *hdr = aifab_nl_put_hdr(skb, to);
 
-	return aifab_nl_fill_stats(skb, to, AIFAB_A_STATS_DEV, obj->name,
-				   aifab_dev_counter_names, dev->cnt,
-				   AIFAB_DEV_CNT_NR);
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    nla_put_string(skb, AIFAB_A_STATS_DEV, obj->name) ||
+			    aifab_nl_put_counters(skb, aifab_dev_counter_names,
+						  dev->cnt, AIFAB_DEV_CNT_NR) ||
+			    aifab_nl_put_accel_counters(skb, dev));
 }
 
 static int aifab_nl_fill_link_stats(struct sk_buff *skb,
@@ -1204,9 +1229,16 @@ void aifab_event_dev(struct aifab_fabric *fab, const struct aifab_device *dev,
 				    GFP_KERNEL);
 }
 
+/**
+ * aifab_event_partition() - a partition was created, changed or deleted
+ * @fab: the fabric, whose mutex the caller holds
+ * @part: the partition
+ * @event: what happened
+ * @scrub_bytes: for a delete, the bytes its accelerators' scrub zeroed
+ */
 void aifab_event_partition(struct aifab_fabric *fab,
 			   const struct aifab_partition *part,
-			   enum aifab_partition_event event)
+			   enum aifab_partition_event event, u64 scrub_bytes)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1217,7 +1249,10 @@ void aifab_event_partition(struct aifab_fabric *fab,
 	if (msg)
 		aifab_nl_event_send(msg, hdr,
 				    aifab_nl_put_partition(msg, fab, part) ||
-				    nla_put_u32(msg, AIFAB_A_PARTITION_EVENT, event),
+				    nla_put_u32(msg, AIFAB_A_PARTITION_EVENT, event) ||
+				    (event == AIFAB_PARTITION_EVENT_DEL &&
+				     nla_put_u64_64bit(msg, AIFAB_A_PARTITION_SCRUB_BYTES,
+						       scrub_bytes, AIFAB_A_PARTITION_PAD)),
 				    GFP_KERNEL);
 }
 

@@ -795,6 +795,22 @@ static void test_monitor_partition(void **state)
 	mon_print(&m, nlh, TEXT);
 	assert_string_equal(m.buf, "[partition] del p1: tenant acme devices -\n");
 
+	/* A delete that zeroed accelerator memory says how much. */
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",
+			    NULL);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ADMIN_STATE,
+			 AIFAB_ADMIN_STATE_DOWN);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_EVENT,
+			 AIFAB_PARTITION_EVENT_DEL);
+	mnl_attr_put_u64(nlh, AIFAB_A_PARTITION_SCRUB_BYTES, 8192);
+	mon_print(&m, nlh, TEXT);
+	assert_string_equal(m.buf, "[partition] del p1: tenant acme state down "
+			    "devices - scrub-bytes 8192\n");
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"partition\",\"action\":\"del\",\"id\":4,"
+		"\"name\":\"p1\",\"tenant\":\"acme\",\"admin_state\":\"down\","
+		"\"netns_cookie\":null,\"devices\":[],\"scrub_bytes\":8192}\n");
 	free(m.buf);
 }
 

@@ -249,6 +249,12 @@ enum aifab_a_link {
  *	PARTITION_SET. While it is %AIFAB_ADMIN_STATE_DOWN, every route to or
  *	from a member device is refused with
  *	%AIFAB_ROUTE_REASON_PARTITION_DOWN; the devices still open
+ * @AIFAB_A_PARTITION_SCRUB_BYTES: u64, in PARTITION_NTF of
+ *	%AIFAB_PARTITION_EVENT_DEL only: the bytes zeroed in the buffer objects
+ *	that outlived their files on the partition's local accelerators.
+ *	Deleting a partition, and removing an accelerator from one, zero
+ *	every live buffer object of the accelerator before the request
+ *	returns, so no byte reaches the device's next tenant
  * @__AIFAB_A_PARTITION_MAX: one past the last attribute
  * @AIFAB_A_PARTITION_MAX: the last attribute
  */
@@ -264,6 +270,7 @@ enum aifab_a_partition {
 	AIFAB_A_PARTITION_NETNS_COOKIE,
 	AIFAB_A_PARTITION_PAD,
 	AIFAB_A_PARTITION_ADMIN_STATE,
+	AIFAB_A_PARTITION_SCRUB_BYTES,
 
 	__AIFAB_A_PARTITION_MAX,
 	AIFAB_A_PARTITION_MAX = __AIFAB_A_PARTITION_MAX - 1
@@ -425,7 +432,8 @@ enum aifab_a_topology {
  *	&enum aifab_a_partition
  * @AIFAB_CMD_PARTITION_NEW: create a partition, optionally with devices
  *	(admin)
- * @AIFAB_CMD_PARTITION_DEL: delete a partition, releasing its devices (admin)
+ * @AIFAB_CMD_PARTITION_DEL: delete a partition, releasing its devices with
+ *	their accelerators' memory zeroed (admin)
  * @AIFAB_CMD_PARTITION_SET: add and remove devices, atomically, and change
  *	the network namespace binding and the admin state (admin)
  * @AIFAB_CMD_FENCE_GET: dump fences; &enum aifab_a_fence
