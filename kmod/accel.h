@@ -19,6 +19,13 @@
  *   list of jobs in flight.
  * - The fabric mutex is taken on open and close only, never in the engine:
  *   the engine asks the fabric's routing function, which uses RCU.
+ * - &struct aifab_accel_dev.bo_lock guards the list of the device's own
+ *   buffer objects. A scrub (aifab_accel_scrub()) takes it under the
+ *   fabric mutex, and each object's dma_resv lock under it; nothing takes
+ *   them the other way round: creating and freeing an object take bo_lock
+ *   alone, and nobody drops an object's last reference while holding its
+ *   dma_resv lock or the fabric mutex. So: fabric mutex, then bo_lock, then
+ *   an object's dma_resv lock.
  */
 #ifndef _AIFAB_ACCEL_H
 #define _AIFAB_ACCEL_H
@@ -95,6 +102,11 @@ struct aifab_accel_engine {
  * @mem_used: bytes charged to live buffer objects
  * @mem_peak: highest @mem_used seen
  * @bos: live buffer objects, imported ones included
+ * @bo_lock: guards @bo_list
+ * @bo_list: the live buffer objects this device owns the pages of (not
+ *	imports), &aifab_accel_bo.node; for the scrub
+ * @scrubs: scrub passes over the device's memory
+ * @scrub_bytes: bytes those passes zeroed
  * @jobs_submitted: jobs accepted
  * @jobs_completed: jobs finished without error
  * @jobs_failed: jobs finished with an error
@@ -118,6 +130,11 @@ struct aifab_accel_dev {
 	atomic64_t mem_used;
 	atomic64_t mem_peak;
 	atomic64_t bos;
+	/* guards @bo_list */
+	struct mutex bo_lock;
+	struct list_head bo_list;
+	atomic64_t scrubs;
+	atomic64_t scrub_bytes;
 	atomic64_t jobs_submitted;
 	atomic64_t jobs_completed;
 	atomic64_t jobs_failed;
@@ -166,10 +183,13 @@ struct aifab_accel_file {
  * struct aifab_accel_bo - a buffer object
  * @base: the GEM shmem object
  * @charged: bytes charged to the device's memory; 0 for an import
+ * @node: entry in &aifab_accel_dev.bo_list, under its bo_lock, from
+ *	creation to free; empty for an import
  */
 struct aifab_accel_bo {
 	struct drm_gem_shmem_object base;
 	u64 charged;
+	struct list_head node;
 };
 
 /**
@@ -248,6 +268,8 @@ static inline struct aifab_accel_job *to_aifab_accel_job(struct drm_sched_job *j
  * @mem_peak: &aifab_accel_dev.mem_peak
  * @jobs_completed: &aifab_accel_dev.jobs_completed
  * @jobs_failed: &aifab_accel_dev.jobs_failed
+ * @scrubs: &aifab_accel_dev.scrubs
+ * @scrub_bytes: &aifab_accel_dev.scrub_bytes
  */
 struct aifab_accel_stats {
 	char dev_node[32];
@@ -255,6 +277,8 @@ struct aifab_accel_stats {
 	u64 mem_peak;
 	u64 jobs_completed;
 	u64 jobs_failed;
+	u64 scrubs;
+	u64 scrub_bytes;
 };
 
 /* accel_drv.c */
@@ -262,6 +286,7 @@ int aifab_accel_init(struct aifab_fabric *fab, struct dentry *aifab_debugfs);
 void aifab_accel_exit(void);
 int aifab_accel_sync(struct aifab_fabric *fab);
 int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st);
+int aifab_accel_scrub(u32 fab_dev_id, u64 *bytes);
 
 /* accel_bo.c */
 extern const struct drm_gem_object_funcs aifab_accel_bo_funcs;
@@ -277,6 +302,7 @@ int aifab_accel_bo_create_ioctl(struct drm_device *drm, void *data,
 				struct drm_file *file);
 int aifab_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
+int aifab_accel_scrub_bos(struct aifab_accel_dev *adev, u64 *bytes);
 
 /* accel_job.c */
 int aifab_accel_submit_ioctl(struct drm_device *drm, void *data,

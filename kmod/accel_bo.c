@@ -7,12 +7,24 @@
  * driver never recycles them. So a new object reads as zeros, whoever
  * owned the memory before.
  *
+ * Scrub: an object can outlive the file that made it (a dma-buf fd, an
+ * EFA memory region), and so the partition its device was in. When the
+ * device leaves its partition, aifab_accel_scrub_bos() zeroes the pages of
+ * every object still alive, in place, so whoever still holds one reads
+ * zeros. Objects already freed need nothing: their pages went back to the
+ * page allocator with the shmem file, and shmem zeroes every page it hands
+ * to a new object (see above).
+ *
  * PRIME: objects are exported with aifab's own dma_buf_ops, made of DRM's
  * helpers, so that an import can tell an aifab object from a foreign
  * dma-buf and reach the exporter's pages directly. That is how a COPY to an
  * imported object writes the peer accelerator's memory.
  */
 #include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -20,6 +32,7 @@
 #include <drm/drm_print.h>
 
 #include "accel.h"
+#include "compat.h"
 #include "objcount.h"
 
 static struct aifab_accel_bo *to_aifab_accel_bo(struct drm_gem_object *obj)
@@ -56,6 +69,12 @@ static void aifab_accel_bo_free(struct drm_gem_object *obj)
 	struct aifab_accel_dev *adev = to_aifab_accel_dev(obj->dev);
 	struct aifab_accel_bo *bo = to_aifab_accel_bo(obj);
 
+	/* Off the list before the pages go, so a scrub never sees them go. */
+	if (!list_empty(&bo->node)) {
+		mutex_lock(&adev->bo_lock);
+		list_del(&bo->node);
+		mutex_unlock(&adev->bo_lock);
+	}
 	atomic64_sub(bo->charged, &adev->mem_used);
 	atomic64_dec(&adev->bos);
 	aifab_obj_put(AIFAB_OBJ_ACCEL_BO);
@@ -116,6 +135,7 @@ struct drm_gem_object *aifab_accel_gem_create_object(struct drm_device *drm,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->base.base.funcs = &aifab_accel_bo_funcs;
+	INIT_LIST_HEAD(&bo->node);
 	return &bo->base.base;
 }
 
@@ -204,6 +224,7 @@ int aifab_accel_bo_create_ioctl(struct drm_device *drm, void *data,
 	struct aifab_accel_dev *adev = to_aifab_accel_dev(drm);
 	struct drm_aifab_accel_bo_create *args = data;
 	struct drm_gem_shmem_object *shmem;
+	struct aifab_accel_bo *bo;
 	int ret;
 
 	if (args->flags) {
@@ -223,7 +244,11 @@ int aifab_accel_bo_create_ioctl(struct drm_device *drm, void *data,
 		atomic64_sub(args->size, &adev->mem_used);
 		return PTR_ERR(shmem);
 	}
-	to_aifab_accel_bo(&shmem->base)->charged = args->size;
+	bo = to_aifab_accel_bo(&shmem->base);
+	bo->charged = args->size;
+	mutex_lock(&adev->bo_lock);
+	list_add_tail(&bo->node, &adev->bo_list);
+	mutex_unlock(&adev->bo_lock);
 	aifab_accel_bo_counted(adev);
 	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
 	/* The handle holds the object now; on failure this frees it. */
@@ -266,5 +291,64 @@ int aifab_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 	ret = 0;
 out_put:
 	drm_gem_object_put(obj);
+	return ret;
+}
+
+/*
+ * Zero one object's pages where they are, under its dma_resv lock, which
+ * the shmem helpers, page faults and dma-buf attachments take too. The
+ * pages a mapping or an attachment already uses are the very ones zeroed,
+ * so no holder can read what was there. Each page is marked dirty, as the
+ * shmem helpers do for written pages: a clean page could be dropped from
+ * the swap cache and read back from swap with its old bytes.
+ */
+static int aifab_accel_bo_scrub(struct aifab_accel_bo *bo)
+{
+	struct drm_gem_shmem_object *shmem = &bo->base;
+	pgoff_t i, npages = shmem->base.size >> PAGE_SHIFT;
+	int ret;
+
+	dma_resv_lock(shmem->base.resv, NULL);
+	ret = aifab_shmem_pin_locked(shmem);
+	if (ret)
+		goto out_unlock;
+	for (i = 0; i < npages; i++) {
+		clear_highpage(shmem->pages[i]);
+		set_page_dirty(shmem->pages[i]);
+		cond_resched();
+	}
+	aifab_shmem_unpin_locked(shmem);
+out_unlock:
+	dma_resv_unlock(shmem->base.resv);
+	return ret;
+}
+
+/**
+ * aifab_accel_scrub_bos() - zero every live buffer object of a device
+ * @adev: the device
+ * @bytes: set to the bytes zeroed
+ *
+ * Counts one scrub pass, even with no object alive. Sleeps; the caller
+ * holds the fabric mutex, see the locking rule in accel.h.
+ *
+ * Return: 0, or the first object's error (-ENOMEM); the objects before it
+ * are zeroed and counted.
+ */
+int aifab_accel_scrub_bos(struct aifab_accel_dev *adev, u64 *bytes)
+{
+	struct aifab_accel_bo *bo;
+	int ret = 0;
+
+	*bytes = 0;
+	mutex_lock(&adev->bo_lock);
+	list_for_each_entry(bo, &adev->bo_list, node) {
+		ret = aifab_accel_bo_scrub(bo);
+		if (ret)
+			break;
+		*bytes += bo->base.base.size;
+	}
+	mutex_unlock(&adev->bo_lock);
+	atomic64_inc(&adev->scrubs);
+	atomic64_add(*bytes, &adev->scrub_bytes);
 	return ret;
 }

@@ -22,6 +22,9 @@ static int aifab_accel_memory_show(struct seq_file *m, void *unused)
 	seq_printf(m, "total %llu\nused %lld\npeak %lld\nbos %lld\n",
 		   adev->mem_total, atomic64_read(&adev->mem_used),
 		   atomic64_read(&adev->mem_peak), atomic64_read(&adev->bos));
+	seq_printf(m, "scrubs %lld\nscrub_bytes %lld\n",
+		   atomic64_read(&adev->scrubs),
+		   atomic64_read(&adev->scrub_bytes));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(aifab_accel_memory);

@@ -173,6 +173,8 @@ static void aifab_accel_init_dev(struct aifab_accel_dev *adev,
 	strscpy(adev->name, w->name, sizeof(adev->name));
 	adev->mem_total = w->mem_bytes;
 	adev->job_timeout_ms = AIFAB_ACCEL_DEFAULT_TIMEOUT_MS;
+	mutex_init(&adev->bo_lock);
+	INIT_LIST_HEAD(&adev->bo_list);
 	spin_lock_init(&adev->jobs_lock);
 	INIT_LIST_HEAD(&adev->jobs);
 	init_waitqueue_head(&adev->jobs_idle);
@@ -319,6 +321,19 @@ void aifab_accel_exit(void)
 	mutex_unlock(&aifab_accel_lock);
 }
 
+/* The DRM device of fabric device @fab_dev_id, with a reference, or NULL. */
+static struct aifab_accel_dev *aifab_accel_get(u32 fab_dev_id)
+{
+	struct aifab_accel_dev *adev;
+
+	xa_lock(&aifab_accel_by_id);
+	adev = xa_load(&aifab_accel_by_id, fab_dev_id);
+	if (adev)
+		drm_dev_get(&adev->drm);
+	xa_unlock(&aifab_accel_by_id);
+	return adev;
+}
+
 /**
  * aifab_accel_stats() - what an accelerator's DRM device holds and did
  * @fab_dev_id: the fabric device
@@ -330,13 +345,8 @@ void aifab_accel_exit(void)
  */
 int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st)
 {
-	struct aifab_accel_dev *adev;
+	struct aifab_accel_dev *adev = aifab_accel_get(fab_dev_id);
 
-	xa_lock(&aifab_accel_by_id);
-	adev = xa_load(&aifab_accel_by_id, fab_dev_id);
-	if (adev)
-		drm_dev_get(&adev->drm);
-	xa_unlock(&aifab_accel_by_id);
 	if (!adev)
 		return -ENODEV;
 	snprintf(st->dev_node, sizeof(st->dev_node), AIFAB_ACCEL_NODE_FMT,
@@ -345,6 +355,32 @@ int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st)
 	st->mem_peak = atomic64_read(&adev->mem_peak);
 	st->jobs_completed = atomic64_read(&adev->jobs_completed);
 	st->jobs_failed = atomic64_read(&adev->jobs_failed);
+	st->scrubs = atomic64_read(&adev->scrubs);
+	st->scrub_bytes = atomic64_read(&adev->scrub_bytes);
 	drm_dev_put(&adev->drm);
 	return 0;
+}
+
+/**
+ * aifab_accel_scrub() - zero what an accelerator's buffer objects hold
+ * @fab_dev_id: the fabric device
+ * @bytes: set to the bytes zeroed
+ *
+ * For a device that leaves its partition: see aifab_accel_scrub_bos().
+ * Takes no aifab_accel_lock, so the fabric mutex may be held.
+ *
+ * Return: 0; -ENODEV when the fabric device has no DRM device here (it is
+ * on another node), with nothing to scrub; or the scrub's error.
+ */
+int aifab_accel_scrub(u32 fab_dev_id, u64 *bytes)
+{
+	struct aifab_accel_dev *adev = aifab_accel_get(fab_dev_id);
+	int ret;
+
+	*bytes = 0;
+	if (!adev)
+		return -ENODEV;
+	ret = aifab_accel_scrub_bos(adev, bytes);
+	drm_dev_put(&adev->drm);
+	return ret;
 }

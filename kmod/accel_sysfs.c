@@ -49,6 +49,10 @@ static struct aifab_accel_counter_attr aifab_accel_counters[] = {
 	  offsetof(struct aifab_accel_dev, jobs_failed) },
 	{ __ATTR(jobs_timedout, 0444, aifab_accel_counter_show, NULL),
 	  offsetof(struct aifab_accel_dev, jobs_timedout) },
+	{ __ATTR(scrubs, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, scrubs) },
+	{ __ATTR(scrub_bytes, 0444, aifab_accel_counter_show, NULL),
+	  offsetof(struct aifab_accel_dev, scrub_bytes) },
 };
 
 static ssize_t mem_total_show(struct device *d, struct device_attribute *attr,
@@ -95,11 +99,13 @@ static struct attribute *aifab_accel_attrs[] = {
 	&aifab_accel_counters[4].attr.attr,
 	&aifab_accel_counters[5].attr.attr,
 	&aifab_accel_counters[6].attr.attr,
+	&aifab_accel_counters[7].attr.attr,
+	&aifab_accel_counters[8].attr.attr,
 	&dev_attr_job_timeout_ms.attr,
 	NULL
 };
 
-static_assert(ARRAY_SIZE(aifab_accel_counters) == 7);
+static_assert(ARRAY_SIZE(aifab_accel_counters) == 9);
 
 static const struct attribute_group aifab_accel_group = {
 	.attrs = aifab_accel_attrs,

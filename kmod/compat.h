@@ -20,6 +20,7 @@
 #include <linux/version.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_prime.h>
 #include <drm/gpu_scheduler.h>
 #include <rdma/ib_verbs.h>
@@ -147,6 +148,34 @@ static inline int aifab_sched_job_init(struct drm_sched_job *job,
 				       void *owner)
 {
 	return drm_sched_job_init(job, entity, owner);
+}
+#endif
+
+/*
+ * Pinning a shmem object's pages with its dma_resv lock held: 6.12's
+ * helpers want that lock held and say so in their names; 6.1's guard the
+ * pages with their own pages_lock and take it themselves, so under the
+ * dma_resv lock the plain helpers are the same operation.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline int aifab_shmem_pin_locked(struct drm_gem_shmem_object *shmem)
+{
+	return drm_gem_shmem_pin_locked(shmem);
+}
+
+static inline void aifab_shmem_unpin_locked(struct drm_gem_shmem_object *shmem)
+{
+	drm_gem_shmem_unpin_locked(shmem);
+}
+#else
+static inline int aifab_shmem_pin_locked(struct drm_gem_shmem_object *shmem)
+{
+	return drm_gem_shmem_pin(shmem);
+}
+
+static inline void aifab_shmem_unpin_locked(struct drm_gem_shmem_object *shmem)
+{
+	drm_gem_shmem_unpin(shmem);
 }
 #endif
 

@@ -39,6 +39,9 @@ static struct genl_family aifab_nl_family;
 
 #define AIFAB_NL_NAME { .type = NLA_NUL_STRING, .len = AIFAB_NAME_MAX - 1 }
 
+#define AIFAB_NL_ADMIN_STATE \
+	NLA_POLICY_RANGE(NLA_U32, AIFAB_ADMIN_STATE_UP, AIFAB_ADMIN_STATE_DOWN)
+
 static const struct nla_policy aifab_nl_node_policy[AIFAB_A_NODE_MAX + 1] = {
 	[AIFAB_A_NODE_NAME] = AIFAB_NL_NAME,
 };
@@ -62,8 +65,7 @@ static struct netlink_range_validation aifab_nl_degrade_range = {
 
 static const struct nla_policy aifab_nl_link_set_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
-	[AIFAB_A_LINK_ADMIN_STATE] = NLA_POLICY_RANGE(NLA_U32, AIFAB_ADMIN_STATE_UP,
-						      AIFAB_ADMIN_STATE_DOWN),
+	[AIFAB_A_LINK_ADMIN_STATE] = AIFAB_NL_ADMIN_STATE,
 	[AIFAB_A_LINK_DROP_PCT] = NLA_POLICY_MAX(NLA_U32, 100),
 	[AIFAB_A_LINK_CORRUPT_PCT] = NLA_POLICY_MAX(NLA_U32, 100),
 	/* 1-9 ms is refused in aifab_link_set(): 0 means off. */
@@ -81,6 +83,7 @@ static const struct nla_policy aifab_nl_part_new_policy[AIFAB_A_PARTITION_MAX + 
 	[AIFAB_A_PARTITION_TENANT] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_NETNS_FD] = { .type = NLA_S32 },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = AIFAB_NL_ADMIN_STATE,
 };
 
 static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 1] = {
@@ -88,6 +91,7 @@ static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 
 	[AIFAB_A_PARTITION_DEV_ADD] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV_DEL] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_NETNS_FD] = { .type = NLA_S32 },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = AIFAB_NL_ADMIN_STATE,
 };
 
 static const struct nla_policy aifab_nl_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
@@ -290,6 +294,7 @@ static int aifab_nl_put_partition(struct sk_buff *skb, struct aifab_fabric *fab,
 	return nla_put_u32(skb, AIFAB_A_PARTITION_ID, part->obj.id) ||
 	       nla_put_string(skb, AIFAB_A_PARTITION_NAME, part->obj.name) ||
 	       nla_put_string(skb, AIFAB_A_PARTITION_TENANT, part->tenant) ||
+	       nla_put_u32(skb, AIFAB_A_PARTITION_ADMIN_STATE, part->admin_state) ||
 	       (part->netns_cookie &&
 		nla_put_u64_64bit(skb, AIFAB_A_PARTITION_NETNS_COOKIE,
 				  part->netns_cookie, AIFAB_A_PARTITION_PAD)) ||
@@ -568,6 +573,7 @@ static int aifab_nl_netns_cookie(struct genl_info *info, u64 *cookie)
 static int aifab_nl_partition_new_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
+	struct nlattr *state = info->attrs[AIFAB_A_PARTITION_ADMIN_STATE];
 	unsigned int ndevs;
 	const char **devs;
 	u64 netns;
@@ -587,7 +593,9 @@ static int aifab_nl_partition_new_doit(struct sk_buff *skb,
 		ret = aifab_partition_new(aifab_nl_fabric,
 					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
 					  nla_data(info->attrs[AIFAB_A_PARTITION_TENANT]),
-					  devs, ndevs, netns, info->extack);
+					  devs, ndevs, netns,
+					  state ? nla_get_u32(state) : AIFAB_ADMIN_STATE_UP,
+					  info->extack);
 	kfree(devs);
 	return ret;
 }
@@ -605,7 +613,9 @@ static int aifab_nl_partition_del_doit(struct sk_buff *skb,
 static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
+	struct nlattr *state_attr = info->attrs[AIFAB_A_PARTITION_ADMIN_STATE];
 	bool set_netns = info->attrs[AIFAB_A_PARTITION_NETNS_FD];
+	enum aifab_admin_state state = 0;
 	unsigned int nadd, ndel;
 	const char **names;
 	u64 netns;
@@ -623,8 +633,11 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 	if (!ret)
 		ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV_DEL,
 					     names + AIFAB_PARTITION_REQ_DEVS, &ndel);
-	if (!ret && !nadd && !ndel && !set_netns) {
-		NL_SET_ERR_MSG(info->extack, "nothing to change: no devices and no netns");
+	if (state_attr)
+		state = nla_get_u32(state_attr);
+	if (!ret && !nadd && !ndel && !set_netns && !state_attr) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to change: no devices, no netns and no state");
 		ret = -EINVAL;
 	}
 	if (!ret)
@@ -632,7 +645,8 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
 					  names, nadd,
 					  names + AIFAB_PARTITION_REQ_DEVS, ndel,
-					  set_netns ? &netns : NULL, info->extack);
+					  set_netns ? &netns : NULL,
+					  state_attr ? &state : NULL, info->extack);
 	kfree(names);
 	return ret;
 }
@@ -790,26 +804,46 @@ static int aifab_nl_route_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int aifab_nl_put_counter(struct sk_buff *skb, const char *name,
+				u64 value)
+{
+	struct nlattr *nest = nla_nest_start(skb, AIFAB_A_STATS_COUNTER);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, AIFAB_A_COUNTER_NAME, name) ||
+	    nla_put_u64_64bit(skb, AIFAB_A_COUNTER_VALUE, value,
+			      AIFAB_A_COUNTER_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int aifab_nl_put_counters(struct sk_buff *skb,
 				 const char * const *names,
 				 const atomic64_t *cnt, unsigned int n)
 {
-	struct nlattr *nest;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		nest = nla_nest_start(skb, AIFAB_A_STATS_COUNTER);
-		if (!nest)
+	for (i = 0; i < n; i++)
+		if (aifab_nl_put_counter(skb, names[i], atomic64_read(&cnt[i])))
 			return -EMSGSIZE;
-		if (nla_put_string(skb, AIFAB_A_COUNTER_NAME, names[i]) ||
-		    nla_put_u64_64bit(skb, AIFAB_A_COUNTER_VALUE,
-				      atomic64_read(&cnt[i]), AIFAB_A_COUNTER_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-		nla_nest_end(skb, nest);
-	}
 	return 0;
+}
+
+/* A local accelerator's own counters, after the fabric's. */
+static int aifab_nl_put_accel_counters(struct sk_buff *skb,
+				       const struct aifab_device *dev)
+{
+	struct aifab_accel_stats st;
+
+	if (dev->type != AIFAB_DEV_TYPE_ACCEL ||
+	    aifab_accel_stats(dev->obj.id, &st))
+		return 0;
+	return aifab_nl_put_counter(skb, "scrubs", st.scrubs) ||
+	       aifab_nl_put_counter(skb, "scrub_bytes", st.scrub_bytes);
 }
 
 /* One object's counters: its name in @attr, then every counter. */
@@ -832,10 +866,15 @@ static int aifab_nl_fill_dev_stats(struct sk_buff *skb,
 				   const struct aifab_nl_dest *to)
 {
 	struct aifab_device *dev = container_of(obj, struct aifab_device, obj);
+	void *hdr = aifab_nl_put_hdr(skb, to);
 
-	return aifab_nl_fill_stats(skb, to, AIFAB_A_STATS_DEV, obj->name,
-				   aifab_dev_counter_names, dev->cnt,
-				   AIFAB_DEV_CNT_NR);
+	if (!hdr)
+		return -EMSGSIZE;
+	return aifab_nl_end(skb, hdr,
+			    nla_put_string(skb, AIFAB_A_STATS_DEV, obj->name) ||
+			    aifab_nl_put_counters(skb, aifab_dev_counter_names,
+						  dev->cnt, AIFAB_DEV_CNT_NR) ||
+			    aifab_nl_put_accel_counters(skb, dev));
 }
 
 static int aifab_nl_fill_link_stats(struct sk_buff *skb,
@@ -1190,9 +1229,16 @@ void aifab_event_dev(struct aifab_fabric *fab, const struct aifab_device *dev,
 				    GFP_KERNEL);
 }
 
+/**
+ * aifab_event_partition() - a partition was created, changed or deleted
+ * @fab: the fabric, whose mutex the caller holds
+ * @part: the partition
+ * @event: what happened
+ * @scrub_bytes: for a delete, the bytes its accelerators' scrub zeroed
+ */
 void aifab_event_partition(struct aifab_fabric *fab,
 			   const struct aifab_partition *part,
-			   enum aifab_partition_event event)
+			   enum aifab_partition_event event, u64 scrub_bytes)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1203,7 +1249,10 @@ void aifab_event_partition(struct aifab_fabric *fab,
 	if (msg)
 		aifab_nl_event_send(msg, hdr,
 				    aifab_nl_put_partition(msg, fab, part) ||
-				    nla_put_u32(msg, AIFAB_A_PARTITION_EVENT, event),
+				    nla_put_u32(msg, AIFAB_A_PARTITION_EVENT, event) ||
+				    (event == AIFAB_PARTITION_EVENT_DEL &&
+				     nla_put_u64_64bit(msg, AIFAB_A_PARTITION_SCRUB_BYTES,
+						       scrub_bytes, AIFAB_A_PARTITION_PAD)),
 				    GFP_KERNEL);
 }
 

@@ -2,6 +2,23 @@
 /*
  * Partitions and fences. A request is checked whole before anything
  * changes, so a refused request leaves the fabric exactly as it was.
+ *
+ * Scrub: an accelerator that leaves a partition (the partition is deleted,
+ * or PARTITION_SET removes it) has its live buffer objects zeroed first,
+ * so that no byte of the tenant reaches the next one; see accel_bo.c. The
+ * scrub runs under the fabric mutex, between the checks and the change:
+ * - it is done before the request returns, and before the device can
+ *   join another partition or be opened (both take the mutex), with no
+ *   half-released state to get right in between;
+ * - the mutex guards the control plane only: routing and the data paths
+ *   (accelerator engines, EFA engine) read the fabric under RCU and never
+ *   wait for it. While a scrub runs, other requests, opens and the health
+ *   work wait; for as long as zeroing the objects still alive takes, at
+ *   most the devices' memory;
+ * - it sleeps (dma_resv locks, page allocation, cond_resched()), which
+ *   the mutex allows; lock order: accel.h.
+ * If a scrub fails (no memory to pin an object's pages), the request fails
+ * and the partition stays as it was.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -9,6 +26,7 @@
 #include <linux/string.h>
 #include <net/netlink.h>
 
+#include "accel.h"
 #include "events.h"
 #include "fabric.h"
 #include "partition.h"
@@ -103,6 +121,7 @@ static int aifab_partition_check_names(const char *name, const char *tenant,
  * @devs: names of devices to put in it; none may be in a partition yet
  * @ndevs: how many, at most %AIFAB_PARTITION_REQ_DEVS
  * @netns_cookie: the network namespace its devices open from, 0 for any
+ * @admin_state: whether it carries traffic, &enum aifab_admin_state
  * @extack: where to say what is wrong
  *
  * Return: 0 or a negative errno, with nothing changed.
@@ -110,6 +129,7 @@ static int aifab_partition_check_names(const char *name, const char *tenant,
 int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 			const char *tenant, const char * const *devs,
 			unsigned int ndevs, u64 netns_cookie,
+			enum aifab_admin_state admin_state,
 			struct netlink_ext_ack *extack)
 {
 	struct aifab_device **members;
@@ -129,6 +149,7 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 	strscpy(part->tenant, tenant, sizeof(part->tenant));
 	part->ndevs = ndevs;
 	part->netns_cookie = netns_cookie;
+	part->admin_state = admin_state;
 
 	mutex_lock(&fab->lock);
 	ret = aifab_devs_resolve_free(fab, devs, ndevs, 0, members, extack);
@@ -144,7 +165,7 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 		goto out_unlock;
 	}
 	aifab_devs_assign(members, ndevs, part->obj.id);
-	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_NEW);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_NEW, 0);
 	part = NULL;
 out_unlock:
 	mutex_unlock(&fab->lock);
@@ -196,16 +217,36 @@ static int aifab_partition_members_idle(struct aifab_fabric *fab, u32 id,
 	return 0;
 }
 
+/* Zero the buffer objects of @dev, if it is a local accelerator. */
+static int aifab_dev_scrub(struct aifab_device *dev, u64 *total,
+			   struct netlink_ext_ack *extack)
+{
+	u64 bytes;
+	int ret;
+
+	if (dev->type != AIFAB_DEV_TYPE_ACCEL)
+		return 0;
+	ret = aifab_accel_scrub(dev->obj.id, &bytes);
+	*total += bytes;
+	if (ret == -ENODEV)
+		return 0;
+	if (ret)
+		aifab_err_name(extack, "cannot zero the device's memory",
+			       dev->obj.name);
+	return ret;
+}
+
 /**
  * aifab_partition_del() - delete a partition and its fences
  * @fab: the fabric
  * @name: the partition
  * @extack: where to say what is wrong
  *
- * Its devices become unpartitioned. Refused while one of them is open: a
- * file opened under the partition's rule must not outlive it.
+ * Its devices become unpartitioned, its accelerators' buffer objects
+ * zeroed first. Refused while one of them is open: a file opened under the
+ * partition's rule must not outlive it.
  *
- * Return: 0, -ENOENT or -EBUSY.
+ * Return: 0, -ENOENT, -EBUSY, or -ENOMEM when a scrub could not finish.
  */
 int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 			struct netlink_ext_ack *extack)
@@ -213,6 +254,7 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 	struct aifab_partition *part;
 	struct aifab_object *obj;
 	struct aifab_device *dev;
+	u64 scrubbed = 0;
 	unsigned long id;
 	int ret = 0;
 
@@ -227,6 +269,14 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 		goto out_unlock;
 	xa_for_each(&fab->devices, id, obj) {
 		dev = container_of(obj, struct aifab_device, obj);
+		if (dev->partition_id != part->obj.id)
+			continue;
+		ret = aifab_dev_scrub(dev, &scrubbed, extack);
+		if (ret)
+			goto out_unlock;
+	}
+	xa_for_each(&fab->devices, id, obj) {
+		dev = container_of(obj, struct aifab_device, obj);
 		if (dev->partition_id == part->obj.id)
 			WRITE_ONCE(dev->partition_id, 0);
 	}
@@ -234,7 +284,7 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 	xa_erase(&fab->partitions, part->obj.id);
 	fab->generation++;
 	part->ndevs = 0;
-	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_DEL);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_DEL, scrubbed);
 	call_rcu(&part->obj.rcu, aifab_partition_free_rcu);
 out_unlock:
 	mutex_unlock(&fab->lock);
@@ -308,17 +358,25 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
  * @ndel: how many
  * @netns_cookie: the network namespace its devices open from, from now on,
  *	0 for any; NULL leaves it. Not changed while a member is open.
+ * @admin_state: whether it carries traffic from now on; NULL leaves it.
+ *	Open members stay open: the state is about traffic, not ownership.
  * @extack: where to say what is wrong
+ *
+ * The accelerators removed have their buffer objects zeroed first.
  *
  * Return: 0 or a negative errno, with nothing changed.
  */
 int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 			const char * const *add, unsigned int nadd,
 			const char * const *del, unsigned int ndel,
-			const u64 *netns_cookie, struct netlink_ext_ack *extack)
+			const u64 *netns_cookie,
+			const enum aifab_admin_state *admin_state,
+			struct netlink_ext_ack *extack)
 {
 	struct aifab_partition *part;
 	struct aifab_device **devs;
+	unsigned int i;
+	u64 scrubbed = 0;
 	int ret;
 
 	devs = kcalloc(nadd + ndel ?: 1, sizeof(*devs), GFP_KERNEL);
@@ -334,16 +392,20 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 					  extack);
 	if (!ret && netns_cookie && *netns_cookie != part->netns_cookie)
 		ret = aifab_partition_members_idle(fab, part->obj.id, extack);
+	for (i = 0; !ret && i < ndel; i++)
+		ret = aifab_dev_scrub(devs[nadd + i], &scrubbed, extack);
 	if (ret)
 		goto out_unlock;
 	if (netns_cookie)
 		part->netns_cookie = *netns_cookie;
+	if (admin_state)
+		WRITE_ONCE(part->admin_state, *admin_state);
 	aifab_devs_assign(devs, nadd, part->obj.id);
 	aifab_devs_assign(devs + nadd, ndel, 0);
 	part->ndevs += nadd;
 	part->ndevs -= ndel;
 	fab->generation++;
-	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_CHANGE);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_CHANGE, 0);
 out_unlock:
 	mutex_unlock(&fab->lock);
 	kfree(devs);

@@ -1820,6 +1820,240 @@ TEST_F_TIMEOUT(accel, partition_fence, 90)
 	EXPECT_EQ(0U, i0.partition_id);
 }
 
+/* ---- partition admin state and scrub ---- */
+
+/*
+ * An accelerator counter from its platform device's sysfs (the DRM node's
+ * "device" directory), or -1.
+ */
+static long long accel_sysfs_counter(const char *name, const char *counter)
+{
+	char node[256], path[512], v[32];
+	const char *base;
+
+	if (accel_node(name, node, sizeof(node)))
+		return -1;
+	base = strrchr(node, '/') + 1;
+	snprintf(path, sizeof(path), "/sys/class/%s/%s/device/%s",
+		 strncmp(base, "accel", 5) ? "drm" : "accel", base, counter);
+	if (read_line(path, v, sizeof(v)))
+		return -1;
+	return atoll(v);
+}
+
+/* The same counter, as debugfs accel/NAME/memory shows it. */
+static long accel_debugfs_counter(const char *name, const char *counter)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "accel/%s/memory", name);
+	return debugfs_count(file, counter);
+}
+
+/* One scrub counter of @name through sysfs, debugfs and netlink, or -1. */
+static long long scrub_counter(struct __test_metadata *_metadata,
+			       const char *name, const char *counter)
+{
+	long long sys = accel_sysfs_counter(name, counter);
+
+	EXPECT_EQ(sys, accel_debugfs_counter(name, counter))
+		TH_LOG("%s %s: sysfs and debugfs differ", name, counter);
+	EXPECT_EQ(sys, ctl_counter(name, counter))
+		TH_LOG("%s %s: sysfs and stats show differ", name, counter);
+	return sys;
+}
+
+/*
+ * A process makes an object, exports it as a dma-buf, maps that, and
+ * closes its device file: the object outlives the file, and so the
+ * partition. Deleting the partition zeroes it before the delete returns,
+ * and counts it, on that device alone.
+ */
+TEST_F_TIMEOUT(accel, scrub_on_partition_del, 90)
+{
+	const uint64_t size = 256 * KiB, other_size = 64 * KiB;
+	long long scrubs0[NACCEL], bytes0[NACCEL];
+	uint32_t h, gone, keep;
+	uint8_t *viabuf, *mine;
+	int dmabuf, i;
+	char want[64];
+	void *m;
+
+	start_monitor(_metadata, self);
+	for (i = 0; i < NACCEL; i++) {
+		scrubs0[i] = scrub_counter(_metadata, names[i], "scrubs");
+		bytes0[i] = scrub_counter(_metadata, names[i], "scrub_bytes");
+		ASSERT_LE(0, scrubs0[i]);
+		ASSERT_LE(0, bytes0[i]);
+	}
+	reopen(_metadata, self, 0, false);
+	reopen(_metadata, self, 1, false);
+	ASSERT_EQ(0, ctl("partition add pS tenant tS dev accel0 accel1"));
+	reopen(_metadata, self, 0, true);
+
+	/* The tenant's data, reachable later through a dma-buf only. */
+	ASSERT_EQ(0, bo_new(self->fd[0], size, &h, &m));
+	pattern_fill(m, size, 33);
+	munmap(m, size);
+	ASSERT_EQ(0, prime_export(self->fd[0], h, &dmabuf));
+	viabuf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
+	ASSERT_NE(MAP_FAILED, viabuf) TH_LOG("mmap of the dma-buf: %s", strerror(errno));
+	for (i = 0; i < (int)(size / 8); i++)
+		if (((uint64_t *)viabuf)[i] != pattern_word(33, i))
+			break;
+	ASSERT_EQ((int)(size / 8), i) TH_LOG("the dma-buf does not show the pattern");
+	/* An object freed before the delete: nothing left to zero. */
+	ASSERT_EQ(0, bo_create(self->fd[0], other_size, &gone));
+	ASSERT_EQ(0, run1(self->fd[0], cmd_fill(gone, 0, other_size, 0x5a5a5a5a)));
+	ASSERT_EQ(0, bo_close(self->fd[0], gone));
+	/* Another tenant's object, on a device outside the partition. */
+	ASSERT_EQ(0, bo_new(self->fd[2], other_size, &keep, &m));
+	mine = m;
+	pattern_fill(mine, other_size, 34);
+	reopen(_metadata, self, 0, false);
+
+	ASSERT_EQ(0, ctl("partition del pS"));
+	/* Zeroed in place, before the delete returned. */
+	EXPECT_EQ(size, first_not(viabuf, size, 0)) TH_LOG("tenant bytes survived");
+	EXPECT_EQ(scrubs0[0] + 1, scrub_counter(_metadata, "accel0", "scrubs"));
+	EXPECT_EQ(bytes0[0] + (long long)size,
+		  scrub_counter(_metadata, "accel0", "scrub_bytes"));
+	/* A member with no object alive: a pass of no bytes. */
+	EXPECT_EQ(scrubs0[1] + 1, scrub_counter(_metadata, "accel1", "scrubs"));
+	EXPECT_EQ(bytes0[1], scrub_counter(_metadata, "accel1", "scrub_bytes"));
+	/* Devices outside the partition are not touched. */
+	for (i = 2; i < NACCEL; i++) {
+		EXPECT_EQ(scrubs0[i], scrub_counter(_metadata, names[i], "scrubs"));
+		EXPECT_EQ(bytes0[i], scrub_counter(_metadata, names[i], "scrub_bytes"));
+	}
+	for (i = 0; i < (int)(other_size / 8); i++)
+		if (((uint64_t *)mine)[i] != pattern_word(34, i))
+			break;
+	EXPECT_EQ((int)(other_size / 8), i) TH_LOG("another device's object changed");
+	snprintf(want, sizeof(want), "\"scrub_bytes\":%llu", (unsigned long long)size);
+	EXPECT_TRUE(file_wait_line(self->mon_path, 5000, "\"partition\"",
+				   "\"action\":\"del\"", "\"name\":\"pS\"", want)) {
+		char *t = read_text(self->mon_path);
+
+		TH_LOG("no partition del event with %s in: %s", want,
+		       t ? t : "(unreadable)");
+		free(t);
+	}
+
+	/* The holder still has a working buffer, now its own bytes only. */
+	memset(viabuf, 0x77, size);
+	EXPECT_EQ(size, first_not(viabuf, size, 0x77));
+	munmap(viabuf, size);
+	close(dmabuf);
+	munmap(mine, other_size);
+	bo_close(self->fd[2], keep);
+	reopen(_metadata, self, 0, true);
+	reopen(_metadata, self, 1, true);
+}
+
+/*
+ * An accelerator that leaves a partition (PARTITION_SET dev del) is
+ * zeroed too, also when its object was never mapped by the device file,
+ * and an object imported into a device outside the partition reads zeros
+ * through that device.
+ */
+TEST_F_TIMEOUT(accel, scrub_on_partition_leave, 90)
+{
+	const uint64_t size = 128 * KiB;
+	long long scrubs0, bytes0, scrubs1;
+	uint32_t h, imp, check;
+	uint8_t *view;
+	int dmabuf;
+	void *m;
+
+	reopen(_metadata, self, 0, false);
+	reopen(_metadata, self, 1, false);
+	ASSERT_EQ(0, ctl("partition add pL tenant tL dev accel0 accel1"));
+	reopen(_metadata, self, 0, true);
+	ASSERT_EQ(0, bo_create(self->fd[0], size, &h));
+	ASSERT_EQ(0, run1(self->fd[0], cmd_fill(h, 0, size, 0xa5a5a5a5)));
+	ASSERT_EQ(0, prime_export(self->fd[0], h, &dmabuf));
+	view = mmap(NULL, size, PROT_READ, MAP_SHARED, dmabuf, 0);
+	ASSERT_NE(MAP_FAILED, view);
+	ASSERT_EQ(size, first_not(view, size, 0xa5));
+	munmap(view, size);
+	/*
+	 * accel2, in no partition, imports it and keeps it; it may copy from
+	 * it only once accel0 is out of the partition too.
+	 */
+	ASSERT_EQ(0, prime_import(self->fd[2], dmabuf, &imp));
+	close(dmabuf);
+	ASSERT_EQ(0, bo_new(self->fd[2], size, &check, &m));
+	memset(m, 0xee, size);
+	ASSERT_EQ(-EACCES, run1(self->fd[2], cmd_copy(check, 0, imp, 0, size)));
+	scrubs0 = scrub_counter(_metadata, "accel0", "scrubs");
+	bytes0 = scrub_counter(_metadata, "accel0", "scrub_bytes");
+	scrubs1 = scrub_counter(_metadata, "accel1", "scrubs");
+	reopen(_metadata, self, 0, false);
+
+	ASSERT_EQ(0, ctl("partition set pL del dev accel0"));
+	EXPECT_EQ(scrubs0 + 1, scrub_counter(_metadata, "accel0", "scrubs"));
+	EXPECT_EQ(bytes0 + (long long)size,
+		  scrub_counter(_metadata, "accel0", "scrub_bytes"));
+	/* The member that stays is not scrubbed. */
+	EXPECT_EQ(scrubs1, scrub_counter(_metadata, "accel1", "scrubs"));
+	/* What accel2 reads of the object now: zeros. */
+	EXPECT_EQ(size, first_not(m, size, 0xee));
+	ASSERT_EQ(0, run1(self->fd[2], cmd_copy(check, 0, imp, 0, size)));
+	EXPECT_EQ(size, first_not(m, size, 0)) TH_LOG("tenant bytes survived");
+
+	/* A refused leave scrubs nothing. */
+	EXPECT_NE(0, ctl_quiet("partition set pL del dev accel2"));
+	EXPECT_EQ(scrubs0 + 1, scrub_counter(_metadata, "accel0", "scrubs"));
+
+	munmap(m, size);
+	bo_close(self->fd[2], check);
+	bo_close(self->fd[2], imp);
+	ASSERT_EQ(0, ctl("partition del pL"));
+	reopen(_metadata, self, 0, true);
+	reopen(_metadata, self, 1, true);
+}
+
+/*
+ * A down partition carries no traffic, even between its own members, but
+ * its devices still open; up again, traffic flows.
+ */
+TEST_F_TIMEOUT(accel, partition_admin_down, 90)
+{
+	const uint64_t size = 64 * KiB;
+	long long down0, refused0;
+	struct peer p;
+
+	reopen(_metadata, self, 0, false);
+	reopen(_metadata, self, 1, false);
+	ASSERT_EQ(0, ctl("partition add pD tenant tD dev accel0 accel1"));
+	ASSERT_EQ(0, ctl("partition set pD state down"));
+	/* Down is about traffic, not ownership: the devices open. */
+	reopen(_metadata, self, 0, true);
+	reopen(_metadata, self, 1, true);
+	peer_setup(_metadata, self, &p, size, 41);
+	down0 = debugfs_count("refused", "partition-down");
+	refused0 = ctl_counter("accel0", "refused");
+	ASSERT_LE(0, down0);
+	EXPECT_EQ(-EACCES, run1(self->fd[0], cmd_copy(p.dst_imp, 0, p.src, 0, size)));
+	EXPECT_EQ(size, first_not(p.dst_map, size, 0)) TH_LOG("bytes moved while down");
+	EXPECT_LT(down0, debugfs_count("refused", "partition-down"));
+	EXPECT_LT(refused0, ctl_counter("accel0", "refused"));
+	/* Work within one device crosses no fabric, and still runs. */
+	EXPECT_EQ(0, run1(self->fd[0], cmd_fill(p.src, 0, 4096, 0x11111111)));
+
+	ASSERT_EQ(0, ctl("partition set pD state up"));
+	pattern_fill(p.src_map, size, 41);
+	EXPECT_EQ(0, run1(self->fd[0], cmd_copy(p.dst_imp, 0, p.src, 0, size)));
+	EXPECT_EQ(size, first_diff(p.dst_map, p.src_map, size));
+	peer_free(self, &p);
+	reopen(_metadata, self, 0, false);
+	reopen(_metadata, self, 1, false);
+	ASSERT_EQ(0, ctl("partition del pD"));
+	reopen(_metadata, self, 0, true);
+	reopen(_metadata, self, 1, true);
+}
+
 /* Sets links up again; counts those that would not. */
 static int links_up(char (*links)[AIFAB_NAME_MAX], int n)
 {

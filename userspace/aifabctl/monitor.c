@@ -58,6 +58,8 @@ static const struct aifab_nl_policy mon_partition_policy[AIFAB_A_PARTITION_MAX +
 	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_PARTITION_EVENT] = { MNL_TYPE_U32, true },
 	[AIFAB_A_PARTITION_NETNS_COOKIE] = { MNL_TYPE_U64, false },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = { MNL_TYPE_U32, false },
+	[AIFAB_A_PARTITION_SCRUB_BYTES] = { MNL_TYPE_U64, false },
 };
 
 static const struct aifab_nl_policy mon_dev_policy[AIFAB_A_DEV_MAX + 1] = {
@@ -106,13 +108,22 @@ static int mon_violation(struct aifab_out *out, const struct nlmsghdr *nlh,
 			   tb[AIFAB_A_VIOLATION_SUPPRESSED]);
 }
 
-/* Text: "new p1: tenant t1 devices accel0 accel1". */
+/*
+ * Text: "new p1: tenant t1 state up devices accel0 accel1"; a delete ends
+ * with "scrub-bytes N", the bytes zeroed in its accelerators' memory.
+ */
 static int mon_partition(struct aifab_out *out, const struct nlmsghdr *nlh,
 			 const struct nlattr **tb)
 {
+	int ret;
+
 	ctl_out_enum(out, "action", "%s ", tb[AIFAB_A_PARTITION_EVENT],
 		     mon_action_names, CTL_ARRAY_SIZE(mon_action_names));
-	return partition_print_fields(out, nlh, tb);
+	ret = partition_print_fields(out, nlh, tb);
+	if (tb[AIFAB_A_PARTITION_SCRUB_BYTES])
+		ret = aifab_out_uint(out, "scrub_bytes", " scrub-bytes %" PRIu64,
+				     mnl_attr_get_u64(tb[AIFAB_A_PARTITION_SCRUB_BYTES]));
+	return ret;
 }
 
 /* Text: "new accel0: type accel node node0". */
