@@ -262,6 +262,7 @@ int aifab_accel_init(struct aifab_fabric *fab, struct dentry *aifab_debugfs);
 void aifab_accel_exit(void);
 int aifab_accel_sync(struct aifab_fabric *fab);
 int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st);
+void aifab_accel_uevent_sync(struct aifab_fabric *fab);
 
 /* accel_bo.c */
 extern const struct drm_gem_object_funcs aifab_accel_bo_funcs;
