@@ -7,6 +7,10 @@
 #                      the tools (allreduce, accel_bench)
 #   make check         host unit tests, then the selftests in a VM per kernel
 #   make lint          checkpatch --strict, sparse, cppcheck and clang-tidy
+#   make install       the module (for KVER), aifabctl, aifabd, man pages,
+#                      udev rules, the systemd unit, an example configuration;
+#                      DESTDIR and PREFIX (default /usr) are honoured
+#   make uninstall     remove what make install put in place
 
 KVER ?= 6.12
 KVERS := 6.12 6.1
@@ -22,7 +26,7 @@ krel = $(shell $(SRC)/tools/kver $(1))
 kdir = /lib/modules/$(call krel,$(1))/build
 
 .PHONY: all deps module modules-all userspace tools selftests test-modules \
-	check lint clean
+	check lint clean install uninstall
 
 all: module userspace tools
 
@@ -93,6 +97,56 @@ check: modules-all userspace selftests test-modules
 
 lint: $(KSRC)/.extracted
 	tools/lint
+
+# Where make install puts things. udev and systemd say where they read
+# rules, units and module lists; their paths do not follow PREFIX.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+pkgvar = $(or $(shell pkg-config --variable=$(2) $(1) 2>/dev/null),$(3))
+UDEVRULESDIR ?= $(call pkgvar,udev,udevdir,/usr/lib/udev)/rules.d
+SYSTEMDUNITDIR ?= $(call pkgvar,systemd,systemdsystemunitdir,/usr/lib/systemd/system)
+MODULESLOADDIR ?= $(call pkgvar,systemd,modulesloaddir,/usr/lib/modules-load.d)
+INSTALL ?= install
+MANPAGES := $(wildcard userspace/man/*.8)
+UDEVRULES := $(wildcard udev/*.rules)
+
+# The module goes through the kernel's modules_install, into
+# /lib/modules/RELEASE/extra (compressed as that kernel wants), unsigned:
+# Debian's headers carry no signing key. depmod runs unless DESTDIR is set,
+# as a package's postinst does it on the target. The configuration itself,
+# /etc/aifab/aifab.yaml, is the operator's: only the example is installed.
+install: module userspace
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(MODULESLOADDIR) $(DESTDIR)$(SYSCONFDIR)/aifab
+	$(INSTALL) -m 0755 $(BUILD)/userspace/aifabctl/aifabctl \
+		$(BUILD)/userspace/aifabd/aifabd $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(UDEVRULES) $(DESTDIR)$(UDEVRULESDIR)/
+	sed 's|/usr/sbin/aifabd|$(SBINDIR)/aifabd|' \
+		userspace/aifabd/aifabd.service >$(BUILD)/aifabd.service
+	$(INSTALL) -m 0644 $(BUILD)/aifabd.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	echo aifab >$(BUILD)/aifab.conf
+	$(INSTALL) -m 0644 $(BUILD)/aifab.conf $(DESTDIR)$(MODULESLOADDIR)/
+	$(INSTALL) -m 0644 userspace/aifabd/aifab.yaml.example \
+		$(DESTDIR)$(SYSCONFDIR)/aifab/
+	$(MAKE) -C $(call kdir,$(KVER)) M=$(BUILD)/$(KVER) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	$(if $(DESTDIR),,depmod -a $(call krel,$(KVER)))
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/aifabctl $(DESTDIR)$(SBINDIR)/aifabd
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES)))
+	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(UDEVRULES)))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/aifabd.service
+	rm -f $(DESTDIR)$(MODULESLOADDIR)/aifab.conf
+	rm -f $(DESTDIR)$(SYSCONFDIR)/aifab/aifab.yaml.example
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/aifab 2>/dev/null
+	rm -f $(DESTDIR)/lib/modules/$(call krel,$(KVER))/extra/kmod/aifab.ko*
+	$(if $(DESTDIR),,depmod -a $(call krel,$(KVER)))
 
 clean:
 	rm -rf $(BUILD) kmod/aifab.ko

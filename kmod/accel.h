@@ -287,6 +287,7 @@ void aifab_accel_exit(void);
 int aifab_accel_sync(struct aifab_fabric *fab);
 int aifab_accel_stats(u32 fab_dev_id, struct aifab_accel_stats *st);
 int aifab_accel_scrub(u32 fab_dev_id, u64 *bytes);
+void aifab_accel_uevent_sync(struct aifab_fabric *fab);
 
 /* accel_bo.c */
 extern const struct drm_gem_object_funcs aifab_accel_bo_funcs;

@@ -27,6 +27,7 @@
 #include "compat.h"
 #include "fabric.h"
 #include "objcount.h"
+#include "uevent.h"
 
 /* Serialises aifab_accel_sync() and aifab_accel_remove_all(). */
 static DEFINE_MUTEX(aifab_accel_lock);
@@ -180,6 +181,30 @@ static void aifab_accel_init_dev(struct aifab_accel_dev *adev,
 	init_waitqueue_head(&adev->jobs_idle);
 }
 
+/*
+ * The parent device, with the fabric device as its platform data and the
+ * owner attributes (uevent.c) made before udev hears of it.
+ */
+static struct platform_device *
+aifab_accel_pdev_new(const struct aifab_local_dev *w)
+{
+	struct platform_device *pdev;
+	int ret;
+
+	pdev = platform_device_alloc("aifab-accel", PLATFORM_DEVID_AUTO);
+	if (!pdev)
+		return ERR_PTR(-ENOMEM);
+	pdev->dev.groups = aifab_uevent_groups;
+	ret = platform_device_add_data(pdev, w, sizeof(*w));
+	if (!ret)
+		ret = platform_device_add(pdev);
+	if (ret) {
+		platform_device_put(pdev);
+		return ERR_PTR(ret);
+	}
+	return pdev;
+}
+
 static int aifab_accel_create(struct aifab_fabric *fab,
 			      const struct aifab_local_dev *w)
 {
@@ -187,8 +212,7 @@ static int aifab_accel_create(struct aifab_fabric *fab,
 	struct aifab_accel_dev *adev;
 	int ret;
 
-	pdev = platform_device_register_simple("aifab-accel",
-					       PLATFORM_DEVID_AUTO, NULL, 0);
+	pdev = aifab_accel_pdev_new(w);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
 	if (!devres_open_group(&pdev->dev, NULL, GFP_KERNEL)) {
@@ -254,6 +278,24 @@ static bool aifab_accel_exists(u32 id)
 		if (adev->fab_dev_id == id)
 			return true;
 	return false;
+}
+
+/**
+ * aifab_accel_uevent_sync() - announce each device's owner, if it changed
+ * @fab: the fabric
+ *
+ * For aifab_uevent_sync(): calls aifab_uevent_dev() on each device's
+ * platform device, under aifab_accel_lock, which keeps the device and
+ * its DRM minors registered meanwhile.
+ */
+void aifab_accel_uevent_sync(struct aifab_fabric *fab)
+{
+	struct aifab_accel_dev *adev;
+
+	mutex_lock(&aifab_accel_lock);
+	list_for_each_entry(adev, &aifab_accel_devs, list)
+		aifab_uevent_dev(fab, &adev->pdev->dev, adev->fab_dev_id);
+	mutex_unlock(&aifab_accel_lock);
 }
 
 /**

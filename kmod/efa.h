@@ -565,6 +565,7 @@ struct aifab_efa_msg {
 int aifab_efa_init(struct aifab_fabric *fab, struct dentry *debugfs);
 void aifab_efa_exit(void);
 int aifab_efa_sync(struct aifab_fabric *fab);
+void aifab_efa_uevent_sync(struct aifab_fabric *fab);
 
 /* efa_engine.c */
 int aifab_efa_engine_start(struct aifab_fabric *fab);

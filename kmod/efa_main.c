@@ -25,6 +25,7 @@
 #include "efa.h"
 #include "fabric.h"
 #include "objcount.h"
+#include "uevent.h"
 
 #define AIFAB_EFA_DRIVER	"aifab-efa"
 
@@ -191,6 +192,8 @@ aifab_efa_pdev_new(const struct aifab_local_dev *w, int slot)
 		return ERR_PTR(-ENOMEM);
 	/* Binds it to the driver whatever its name. */
 	ret = aifab_platform_override(pdev, AIFAB_EFA_DRIVER);
+	/* Before it is added, so that udev finds them with the device. */
+	pdev->dev.groups = aifab_uevent_groups;
 	if (!ret)
 		ret = platform_device_add_data(pdev, w, sizeof(*w));
 	if (!ret)
@@ -292,6 +295,24 @@ int aifab_efa_sync(struct aifab_fabric *fab)
 out_unlock:
 	mutex_unlock(&aifab_efa_lock);
 	return ret;
+}
+
+/**
+ * aifab_efa_uevent_sync() - announce each device's owner, if it changed
+ * @fab: the fabric
+ *
+ * For aifab_uevent_sync(): calls aifab_uevent_dev() on each device's
+ * platform device, under aifab_efa_lock, which keeps the device and
+ * its RDMA device and uverbs node registered meanwhile.
+ */
+void aifab_efa_uevent_sync(struct aifab_fabric *fab)
+{
+	struct aifab_efa_parent *parent;
+
+	mutex_lock(&aifab_efa_lock);
+	list_for_each_entry(parent, &aifab_efa_devs, list)
+		aifab_uevent_dev(fab, &parent->pdev->dev, parent->id);
+	mutex_unlock(&aifab_efa_lock);
 }
 
 /**

@@ -20,6 +20,7 @@
 #include "objcount.h"
 #include "sysfs.h"
 #include "topology.h"
+#include "uevent.h"
 
 static char *node_name = "node0";
 module_param(node_name, charp, 0444);
@@ -78,6 +79,7 @@ static int __init aifab_init(void)
 	}
 
 	aifab_debugfs = aifab_debugfs_create(aifab_fabric);
+	aifab_uevent_init(aifab_fabric);
 	ret = aifab_accel_init(aifab_fabric, aifab_debugfs);
 	if (ret) {
 		pr_err("cannot create the accelerator devices: %d\n", ret);
@@ -94,6 +96,7 @@ static int __init aifab_init(void)
 
 err_remove_accels:
 	aifab_accel_exit();
+	aifab_uevent_exit();
 	aifab_debugfs_remove(aifab_debugfs);
 	aifab_nl_unregister();
 err_destroy_fabric:
@@ -110,6 +113,7 @@ static void __exit aifab_exit(void)
 {
 	aifab_efa_exit();
 	aifab_accel_exit();
+	aifab_uevent_exit();
 	aifab_debugfs_remove(aifab_debugfs);
 	aifab_nl_unregister();
 	aifab_fabric_clear(aifab_fabric);

@@ -30,6 +30,7 @@
 #include "events.h"
 #include "fabric.h"
 #include "partition.h"
+#include "uevent.h"
 
 /* Membership cannot change under an open file; see access.c. */
 #define AIFAB_DEV_OPEN_MSG "device is open by a process"
@@ -169,6 +170,8 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 	part = NULL;
 out_unlock:
 	mutex_unlock(&fab->lock);
+	if (!ret)
+		aifab_uevent_sync(fab);
 out_free:
 	kfree(part);
 	kfree(members);
@@ -288,6 +291,8 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 	call_rcu(&part->obj.rcu, aifab_partition_free_rcu);
 out_unlock:
 	mutex_unlock(&fab->lock);
+	if (!ret)
+		aifab_uevent_sync(fab);
 	return ret;
 }
 
@@ -408,6 +413,8 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_CHANGE, 0);
 out_unlock:
 	mutex_unlock(&fab->lock);
+	if (!ret)
+		aifab_uevent_sync(fab);
 	kfree(devs);
 	return ret;
 }

@@ -5,8 +5,10 @@
 # userspace/man/aifabctl.8, its text and its -j JSON contract, the exit
 # statuses (route get: 0 allowed, 2 refused; errors and usage: 1), the
 # kernel's extack text on errors, read-only use without privilege, and the
-# monitor's event stream. The commands the man page reserves for later
-# (link fault and degrade-threshold, stats, topology) are left out.
+# monitor's event stream, and the Prometheus export of stats show, read by
+# the Prometheus client's own parser (python3-prometheus-client). The
+# commands the man page reserves for later (link fault and
+# degrade-threshold, topology) are left out.
 #
 # Runs as root inside tools/vm-run, which exports AIFAB_KO: tests that need
 # the default topology reload the module first, and the script leaves it
@@ -757,6 +759,86 @@ t_monitor()
 	fi
 }
 
+# The Prometheus export, read by the Prometheus client library's parser:
+# every counter of stats show -j is there with the same value, under the
+# metric name and labels its object gives; the links' state and the number
+# of partitions are gauges; -j and --prometheus exclude each other.
+read -r -d '' PROMCHECK <<'EOF'
+import json, sys
+try:
+    from prometheus_client.parser import text_string_to_metric_families
+except ImportError:
+    sys.exit("python3-prometheus-client is missing: run make deps")
+text = open(sys.argv[1]).read()
+stats = json.load(open(sys.argv[2]))
+fams = {f.name: f for f in text_string_to_metric_families(text)}
+samples = {}
+for f in fams.values():
+    for s in f.samples:
+        samples[(s.name, tuple(sorted(s.labels.items())))] = (f.type, s.value)
+# HELP and TYPE once per family: the parser merges repeats, so count them.
+for kind in ("HELP", "TYPE"):
+    names = [l.split()[2] for l in text.splitlines() if l.startswith("# " + kind + " ")]
+    if len(names) != len(set(names)):
+        sys.exit("a metric has two %s lines" % kind)
+links = {}
+seen = 0
+for o in stats:
+    kind, name = ("device", o["dev"]) if o["dev"] else ("link", o["link"])
+    for ctr, value in o["counters"].items():
+        key = None
+        for (sname, labels), (typ, v) in samples.items():
+            if sname == "aifab_%s_%s_total" % (kind, ctr) and dict(labels).get(kind) == name:
+                key = (typ, v)
+        if key is None:
+            sys.exit("no sample for %s %s %s" % (kind, name, ctr))
+        if key != ("counter", float(value)):
+            sys.exit("%s %s %s: %r, stats show -j says %d" % (kind, name, ctr, key, value))
+        seen += 1
+    if kind == "link":
+        links[name] = o
+want = int(sys.argv[3])
+if seen < 50 or len(links) != 11:
+    sys.exit("only %d counters of %d links" % (seen, len(links)))
+tx = samples.get(("aifab_device_tx_packets_total", (("device", "accel1"),)))
+if not tx or tx[1] < 1:
+    sys.exit("accel1 sent nothing: %r" % (tx,))
+st = fams.get("aifab_link_state")
+if not st or st.type != "gauge":
+    sys.exit("no aifab_link_state gauge")
+ones = {(s.labels["link"], s.labels["state"]) for s in st.samples if s.value == 1}
+if len(st.samples) != 3 * len(links) or len(ones) != len(links):
+    sys.exit("link state: %d samples, %d at 1" % (len(st.samples), len(ones)))
+if ("accel0-accel1", "down") not in ones or ("accel1-accel2", "up") not in ones:
+    sys.exit("link states wrong: %r" % sorted(ones))
+a01 = [s.labels for s in st.samples if s.labels["link"] == "accel0-accel1"][0]
+if (a01["a"], a01["b"]) != ("accel0", "accel1"):
+    sys.exit("link labels wrong: %r" % a01)
+p = fams.get("aifab_fabric_partitions")
+if not p or p.type != "gauge" or p.samples[0].value != want:
+    sys.exit("partitions gauge: %r, want %d" % (p and p.samples, want))
+print("ok")
+EOF
+
+t_stats_prometheus()
+{
+	local res
+
+	fresh || return 1
+	echo "accel1 accel2" >"$DEBUGFS/traffic" || { echo "no traffic"; return 1; }
+	ok_silent partition add p1 tenant acme dev accel0 || return 1
+	ok_silent partition add p2 tenant beta dev accel3 efa1 || return 1
+	ok_silent link set accel0-accel1 state down || return 1
+	run stats show --prometheus
+	rc_is 0 && err_empty || return 1
+	cp "$TMP/out" "$TMP/prom"
+	run -j stats show
+	rc_is 0 || return 1
+	res=$(python3 -c "$PROMCHECK" "$TMP/prom" "$TMP/out" 2 2>&1)
+	[ "$res" = ok ] || { echo "$res"; head -c 3000 "$TMP/prom"; return 1; }
+	refused "--prometheus and -j exclude each other" -j stats show --prometheus
+}
+
 # Read-only tests first: they share the module loaded below.
 TESTS=(
 	"t_usage|usage errors exit 1 with a Usage: line"
@@ -781,6 +863,7 @@ TESTS=(
 	"t_route_json|route get -j"
 	"t_unprivileged|unprivileged: reads work, changes are refused"
 	"t_monitor|monitor and monitor -j: every event type, exit 0 on a signal"
+	"t_stats_prometheus|stats show --prometheus: the Prometheus parser reads stats show -j's values"
 )
 
 echo "1..${#TESTS[@]}"

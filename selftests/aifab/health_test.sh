@@ -126,8 +126,8 @@ check "$(( down_ev >= 3 && deg_ev >= 1 ? 0 : 1 ))" \
 	"down events $down_ev, degraded events $deg_ev"
 
 "$CTL" stats show --prometheus >"$TMP/prom"
-grep -q '^# TYPE aifab_link_drops counter$' "$TMP/prom" &&
-	grep -Eq '^aifab_link_drops\{link="accel0-accel1",a="accel0",b="accel1"\} [1-9][0-9]*$' "$TMP/prom"
+grep -q '^# TYPE aifab_link_drops_total counter$' "$TMP/prom" &&
+	grep -Eq '^aifab_link_drops_total\{link="accel0-accel1",a="accel0",b="accel1"\} [1-9][0-9]*$' "$TMP/prom"
 check $? "Prometheus export carries the drop counter with its labels"
 
 "$CTL" topology show >"$TMP/topo1.yaml"

@@ -7,6 +7,12 @@
  * The replies are collected and checked whole before anything is printed:
  * the Prometheus format groups samples by metric, across objects, and a
  * malformed reply must not leave half a table behind.
+ *
+ * Prometheus metric names come from the names the kernel gives its
+ * counters, the same that text and JSON print: aifab_device_NAME_total and
+ * aifab_link_NAME_total. The gauges beside them, aifab_link_state (one
+ * sample per state of ctl_link_state_names[]) and aifab_fabric_partitions,
+ * come from the link and partition dumps.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,11 +34,16 @@ static const struct aifab_nl_policy counter_policy[AIFAB_A_COUNTER_MAX + 1] = {
 	[AIFAB_A_COUNTER_VALUE] = { MNL_TYPE_U64, true },
 };
 
-/* What Prometheus labels a link with, besides its name. */
+/* What Prometheus labels a link with, besides its name, and its state. */
 static const struct aifab_nl_policy stats_link_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_LINK_A] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_LINK_B] = { MNL_TYPE_NUL_STRING, true },
+	[AIFAB_A_LINK_STATE] = { MNL_TYPE_U32, true },
+};
+
+static const struct aifab_nl_policy stats_part_policy[AIFAB_A_PARTITION_MAX + 1] = {
+	[AIFAB_A_PARTITION_NAME] = { MNL_TYPE_NUL_STRING, true },
 };
 
 struct stats_ctr {
@@ -46,6 +57,8 @@ struct stats_obj {
 	char name[AIFAB_NAME_MAX];
 	char a[AIFAB_NAME_MAX];		/* a link's ends; "" until known */
 	char b[AIFAB_NAME_MAX];
+	bool has_state;			/* a link's state is known */
+	uint32_t state;			/* &enum aifab_link_state */
 	struct stats_ctr *ctrs;
 	size_t nctrs;
 	size_t cap;
@@ -55,6 +68,8 @@ struct stats {
 	struct stats_obj *objs;
 	size_t n;
 	size_t cap;
+	bool has_partitions;		/* the partitions were counted */
+	uint64_t partitions;
 };
 
 static void stats_free(struct stats *st)
@@ -228,19 +243,22 @@ static int stats_link_reply(const struct nlmsghdr *nlh, void *data)
 	if (found) {
 		ctl_strscpy((*found)->a, key.a, sizeof(key.a));
 		ctl_strscpy((*found)->b, key.b, sizeof(key.b));
+		(*found)->has_state = true;
+		(*found)->state = mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]);
 	}
 	return 0;
 }
 
 /**
- * stats_link_ends() - Learn the two devices of every link shown.
+ * stats_link_ends() - Learn the two devices and the state of every link
+ *	shown.
  * @ctl: Context.
- * @st: The objects; their links get a and b.
+ * @st: The objects; their links get a, b and state.
  *
  * The counters do not say what a link joins; Prometheus users want to
  * aggregate by device, so the links are dumped as well. A link deleted
  * between the two dumps keeps empty ends, which Prometheus reads as no
- * label at all.
+ * label at all, and has no state sample.
  *
  * Return: 0 or a negative errno value.
  */
@@ -264,6 +282,31 @@ static int stats_link_ends(struct ctl *ctl, struct stats *st)
 	qsort(links.v, links.n, sizeof(*links.v), stats_cmp_name);
 	ret = ctl_dump(ctl, AIFAB_CMD_LINK_GET, stats_link_reply, &links);
 	free(links.v);
+	return ret;
+}
+
+/* Count one PARTITION_GET reply. */
+static int stats_part_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[AIFAB_A_PARTITION_MAX + 1];
+	struct stats *st = data;
+	int ret;
+
+	ret = aifab_nl_parse(nlh, stats_part_policy, AIFAB_A_PARTITION_MAX, tb);
+	if (ret)
+		return ret;
+	st->partitions++;
+	return 0;
+}
+
+/* The number of partitions, for the whole fabric's gauge. */
+static int stats_count_partitions(struct ctl *ctl, struct stats *st)
+{
+	int ret;
+
+	st->partitions = 0;
+	ret = ctl_dump(ctl, AIFAB_CMD_PARTITION_GET, stats_part_reply, st);
+	st->has_partitions = !ret;
 	return ret;
 }
 
@@ -315,13 +358,20 @@ static int stats_print(struct ctl *ctl, const struct stats *st)
 	return ret;
 }
 
+/* The object part of metric names, and the label that names the object. */
+static const char *stats_kind(const struct stats_obj *obj)
+{
+	return obj->link ? "link" : "device";
+}
+
 /**
  * stats_metric() - Name a counter's Prometheus metric.
  * @obj: The object the counter is of.
  * @ctr: The counter; ctr->metric is set.
  *
- * "aifab_dev_" or "aifab_link_", then the counter's name with everything
- * outside [a-zA-Z0-9_] made "_", as metric names allow no more.
+ * "aifab_device_" or "aifab_link_", then the counter's name with everything
+ * outside [a-zA-Z0-9_] made "_", as metric names allow no more, then
+ * "_total", the suffix of counters.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -329,7 +379,7 @@ static int stats_metric(const struct stats_obj *obj, struct stats_ctr *ctr)
 {
 	char *p;
 
-	if (asprintf(&ctr->metric, "aifab_%s_%s", obj->link ? "link" : "dev",
+	if (asprintf(&ctr->metric, "aifab_%s_%s_total", stats_kind(obj),
 		     ctr->name) < 0) {
 		ctr->metric = NULL;
 		return -ENOMEM;
@@ -367,17 +417,21 @@ static void stats_prom_label(FILE *f, const char *sep, const char *name,
 	fputc('"', f);
 }
 
+/* The labels of an object, without the braces. */
+static void stats_prom_labels(FILE *f, const struct stats_obj *obj)
+{
+	stats_prom_label(f, "", stats_kind(obj), obj->name);
+	if (obj->link) {
+		stats_prom_label(f, ",", "a", obj->a);
+		stats_prom_label(f, ",", "b", obj->b);
+	}
+}
+
 static void stats_prom_sample(FILE *f, const struct stats_obj *obj,
 			      const struct stats_ctr *ctr)
 {
 	fprintf(f, "%s{", ctr->metric);
-	if (obj->link) {
-		stats_prom_label(f, "", "link", obj->name);
-		stats_prom_label(f, ",", "a", obj->a);
-		stats_prom_label(f, ",", "b", obj->b);
-	} else {
-		stats_prom_label(f, "", "dev", obj->name);
-	}
+	stats_prom_labels(f, obj);
 	fprintf(f, "} %" PRIu64 "\n", ctr->value);
 }
 
@@ -400,8 +454,7 @@ static void stats_prom_metric(FILE *f, const struct stats *st,
 	const char *name = m->ctr->metric;
 	size_t i, j;
 
-	fprintf(f, "# HELP %s The aifab %s counter ", name,
-		m->obj->link ? "link" : "device");
+	fprintf(f, "# HELP %s The aifab %s counter ", name, stats_kind(m->obj));
 	stats_prom_escape(f, m->ctr->name, false);
 	fprintf(f, ".\n# TYPE %s counter\n", name);
 	for (i = 0; i < st->n; i++)
@@ -452,12 +505,50 @@ static int stats_prom_metrics(const struct stats *st,
 }
 
 /**
+ * stats_prom_link_state() - Print the state of the links shown, as a gauge
+ *	with one sample per state name: 1 for the link's state, 0 for the
+ *	others.
+ * @f: Stream.
+ * @st: The objects.
+ *
+ * The states are those of ctl_link_state_names[], which link show prints;
+ * a state this tool does not know has no sample at 1.
+ */
+static void stats_prom_link_state(FILE *f, const struct stats *st)
+{
+	static const char name[] = "aifab_link_state";
+	bool any = false;
+	size_t i, s;
+
+	for (i = 0; i < st->n; i++) {
+		const struct stats_obj *obj = &st->objs[i];
+
+		if (!obj->has_state)
+			continue;
+		if (!any)
+			fprintf(f, "# HELP %s Whether the aifab link is in the state: 1 for its operational state, 0 for the others.\n"
+				"# TYPE %s gauge\n", name, name);
+		any = true;
+		for (s = 0; s < CTL_ARRAY_SIZE(ctl_link_state_names); s++) {
+			if (!ctl_link_state_names[s])
+				continue;
+			fprintf(f, "%s{", name);
+			stats_prom_labels(f, obj);
+			stats_prom_label(f, ",", "state", ctl_link_state_names[s]);
+			fprintf(f, "} %d\n", obj->state == s);
+		}
+	}
+}
+
+/**
  * stats_prom() - Print the objects in the Prometheus text format 0.0.4.
  * @f: Stream.
  * @st: The objects.
  *
  * The format wants all samples of a metric together, after its HELP and
- * TYPE lines; metrics come in the order their first counter does.
+ * TYPE lines; metrics come in the order their first counter does. The
+ * gauges follow: the links' state, and the number of partitions when they
+ * were counted.
  *
  * Return: 0, -ENOMEM, or -EIO if writing failed.
  */
@@ -475,6 +566,11 @@ static int stats_prom(FILE *f, struct stats *st)
 	for (i = 0; i < n; i++)
 		stats_prom_metric(f, st, &m[i]);
 	free(m);
+	stats_prom_link_state(f, st);
+	if (st->has_partitions)
+		fprintf(f, "# HELP aifab_fabric_partitions The number of partitions of the aifab fabric.\n"
+			"# TYPE aifab_fabric_partitions gauge\n"
+			"aifab_fabric_partitions %" PRIu64 "\n", st->partitions);
 	if (fflush(f) == EOF || ferror(f))
 		return -EIO;
 	return 0;
@@ -516,6 +612,9 @@ static int stats_show_run(struct ctl *ctl, const struct ctl_args *a)
 	ret = stats_get(ctl, a, &st);
 	if (!ret && a->prometheus)
 		ret = stats_link_ends(ctl, &st);
+	/* The whole fabric's gauge goes with the whole fabric's counters. */
+	if (!ret && a->prometheus && a->req.dump)
+		ret = stats_count_partitions(ctl, &st);
 	if (!ret)
 		ret = a->prometheus ? stats_prom(ctl->out, &st) :
 				      stats_print(ctl, &st);

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "udev.h"
 
 #ifndef AIFAB_VERSION
 #define AIFAB_VERSION	"0.1"
@@ -152,7 +153,7 @@ static int main_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
 	struct aifabd_plan plan = { 0 };
 	struct aifabd_apply_result res;
 	char *errmsg = NULL;
-	int ret;
+	int ret, udev_ret;
 
 	ret = aifabd_snapshot(nl, cfg->has_topo, &act);
 	if (ret) {
@@ -172,12 +173,14 @@ static int main_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
 		return AIFABD_EXIT_ERR;
 	}
 	aifabd_plan_print(stdout, &plan);
+	/* Groups first: the uevents of new partitions' nodes look them up. */
+	udev_ret = dry_run ? 0 : aifabd_udev_sync(cfg, AIFABD_RUN_DIR);
 	if (!dry_run && plan.nops) {
 		ret = aifabd_apply(nl, cfg, &plan, &res);
 		aifabd_apply_report(ret ? stderr : stdout, &plan, &res);
 	}
 	aifabd_plan_free(&plan);
-	return ret ? AIFABD_EXIT_ERR : AIFABD_EXIT_OK;
+	return ret || udev_ret ? AIFABD_EXIT_ERR : AIFABD_EXIT_OK;
 }
 
 int main(int argc, char **argv)

@@ -1043,12 +1043,20 @@ static void test_stats_show_errors(void **state)
 }
 
 #define PROM_HELP(kind, what, ctr) \
-	"# HELP aifab_" kind "_" ctr " The aifab " what " counter " ctr ".\n" \
-	"# TYPE aifab_" kind "_" ctr " counter\n"
+	"# HELP aifab_" kind "_" ctr "_total The aifab " what " counter " ctr \
+	".\n# TYPE aifab_" kind "_" ctr "_total counter\n"
 #define L01	"link=\"accel0-accel1\",a=\"accel0\",b=\"accel1\""
+#define STATE_HELP \
+	"# HELP aifab_link_state Whether the aifab link is in the state: " \
+	"1 for its operational state, 0 for the others.\n" \
+	"# TYPE aifab_link_state gauge\n"
+#define PARTS_HELP \
+	"# HELP aifab_fabric_partitions The number of partitions of the " \
+	"aifab fabric.\n# TYPE aifab_fabric_partitions gauge\n"
 
 static void test_stats_prometheus(void **state)
 {
+	const char *devs[] = { "accel0", NULL };
 	struct fake *fk = *state;
 
 	queue_dev_stats(fk);
@@ -1057,53 +1065,95 @@ static void test_stats_prometheus(void **state)
 			      AIFAB_LINK_KIND_NET, AIFAB_LINK_STATE_UP,
 			      AIFAB_ADMIN_STATE_UP));
 	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "accel0", "accel1",
-			      AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_UP,
+			      AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_DEGRADED,
 			      AIFAB_ADMIN_STATE_UP));
+	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 1, "p1",
+				   "acme", devs));
+	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 2, "p2",
+				   "beta", NULL));
 	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "--prometheus"),
 			 0);
 	assert_output(fk,
-		PROM_HELP("dev", "device", "tx_packets")
-		"aifab_dev_tx_packets{dev=\"accel0\"} 10\n"
-		"aifab_dev_tx_packets{dev=\"efa0\"} 0\n"
-		PROM_HELP("dev", "device", "tx_bytes")
-		"aifab_dev_tx_bytes{dev=\"accel0\"} 4096\n"
-		"aifab_dev_tx_bytes{dev=\"efa0\"} 0\n"
-		PROM_HELP("dev", "device", "rx_packets")
-		"aifab_dev_rx_packets{dev=\"accel0\"} 9\n"
-		"aifab_dev_rx_packets{dev=\"efa0\"} 0\n"
-		PROM_HELP("dev", "device", "rx_bytes")
-		"aifab_dev_rx_bytes{dev=\"accel0\"} 1\n"
-		"aifab_dev_rx_bytes{dev=\"efa0\"} 18446744073709551615\n"
+		PROM_HELP("device", "device", "tx_packets")
+		"aifab_device_tx_packets_total{device=\"accel0\"} 10\n"
+		"aifab_device_tx_packets_total{device=\"efa0\"} 0\n"
+		PROM_HELP("device", "device", "tx_bytes")
+		"aifab_device_tx_bytes_total{device=\"accel0\"} 4096\n"
+		"aifab_device_tx_bytes_total{device=\"efa0\"} 0\n"
+		PROM_HELP("device", "device", "rx_packets")
+		"aifab_device_rx_packets_total{device=\"accel0\"} 9\n"
+		"aifab_device_rx_packets_total{device=\"efa0\"} 0\n"
+		PROM_HELP("device", "device", "rx_bytes")
+		"aifab_device_rx_bytes_total{device=\"accel0\"} 1\n"
+		"aifab_device_rx_bytes_total{device=\"efa0\"} "
+		"18446744073709551615\n"
 		PROM_HELP("link", "link", "tx_packets")
-		"aifab_link_tx_packets{" L01 "} 3\n"
+		"aifab_link_tx_packets_total{" L01 "} 3\n"
 		PROM_HELP("link", "link", "tx_bytes")
-		"aifab_link_tx_bytes{" L01 "} 12\n"
+		"aifab_link_tx_bytes_total{" L01 "} 12\n"
 		PROM_HELP("link", "link", "dropped")
-		"aifab_link_dropped{" L01 "} 1\n");
-	assert_int_equal(fk->execs, 2);
+		"aifab_link_dropped_total{" L01 "} 1\n"
+		STATE_HELP
+		"aifab_link_state{" L01 ",state=\"up\"} 0\n"
+		"aifab_link_state{" L01 ",state=\"down\"} 0\n"
+		"aifab_link_state{" L01 ",state=\"degraded\"} 1\n"
+		PARTS_HELP
+		"aifab_fabric_partitions 2\n");
+	assert_int_equal(fk->execs, 3);
 	assert_int_equal(fk->reqs[1].cmd, AIFAB_CMD_LINK_GET);
 	assert_true(fk->reqs[1].dump);
+	assert_int_equal(fk->reqs[2].cmd, AIFAB_CMD_PARTITION_GET);
+	assert_true(fk->reqs[2].dump);
 
-	/* A device alone needs no link dump. */
+	/* A device alone needs no link dump, and has no fabric gauge. */
 	fk->len = MNL_ALIGN(((struct nlmsghdr *)fk->replies)->nlmsg_len);
 	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "accel0",
 				  "--prometheus"), 0);
 	assert_int_equal(fk->execs, 1);
 	assert_output(fk,
-		PROM_HELP("dev", "device", "tx_packets")
-		"aifab_dev_tx_packets{dev=\"accel0\"} 10\n"
-		PROM_HELP("dev", "device", "tx_bytes")
-		"aifab_dev_tx_bytes{dev=\"accel0\"} 4096\n"
-		PROM_HELP("dev", "device", "rx_packets")
-		"aifab_dev_rx_packets{dev=\"accel0\"} 9\n"
-		PROM_HELP("dev", "device", "rx_bytes")
-		"aifab_dev_rx_bytes{dev=\"accel0\"} 1\n");
+		PROM_HELP("device", "device", "tx_packets")
+		"aifab_device_tx_packets_total{device=\"accel0\"} 10\n"
+		PROM_HELP("device", "device", "tx_bytes")
+		"aifab_device_tx_bytes_total{device=\"accel0\"} 4096\n"
+		PROM_HELP("device", "device", "rx_packets")
+		"aifab_device_rx_packets_total{device=\"accel0\"} 9\n"
+		PROM_HELP("device", "device", "rx_bytes")
+		"aifab_device_rx_bytes_total{device=\"accel0\"} 1\n");
+}
+
+/* A link alone: its counters and its state, no fabric gauge. */
+static void test_stats_prometheus_link(void **state)
+{
+	struct fake *fk = *state;
+
+	fk->exec_errs[0] = -ENOENT;	/* no device of that name */
+	queue_link_stats(fk);
+	fake_end(fk, put_link(fk, AIFAB_CMD_LINK_GET, "accel0", "accel1",
+			      AIFAB_LINK_KIND_ACCEL, AIFAB_LINK_STATE_DOWN,
+			      AIFAB_ADMIN_STATE_DOWN));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "--prometheus",
+				  "accel0-accel1"), 0);
+	assert_output(fk,
+		PROM_HELP("link", "link", "tx_packets")
+		"aifab_link_tx_packets_total{" L01 "} 3\n"
+		PROM_HELP("link", "link", "tx_bytes")
+		"aifab_link_tx_bytes_total{" L01 "} 12\n"
+		PROM_HELP("link", "link", "dropped")
+		"aifab_link_dropped_total{" L01 "} 1\n"
+		STATE_HELP
+		"aifab_link_state{" L01 ",state=\"up\"} 0\n"
+		"aifab_link_state{" L01 ",state=\"down\"} 1\n"
+		"aifab_link_state{" L01 ",state=\"degraded\"} 0\n");
+	assert_int_equal(fk->execs, 3);
+	assert_int_equal(fk->reqs[1].cmd, AIFAB_CMD_STATS_GET);
+	assert_int_equal(fk->reqs[2].cmd, AIFAB_CMD_LINK_GET);
 }
 
 /*
- * Metric names keep only [a-zA-Z0-9_]; HELP text is escaped; samples of a
- * metric stay together even when objects have different counters; a link
- * gone from the link dump gets empty ends.
+ * Metric names keep only [a-zA-Z0-9_]; HELP text and label values are
+ * escaped; samples of a metric stay together even when objects have
+ * different counters; a link gone from the link dump gets empty ends and
+ * no state.
  */
 static void test_stats_prometheus_names(void **state)
 {
@@ -1119,22 +1169,25 @@ static void test_stats_prometheus_names(void **state)
 	assert_int_equal(FAKE_RUN(fk, TEXT, "stats", "show", "--prometheus"),
 			 0);
 	assert_output(fk,
-		"# HELP aifab_dev_rx_crc_errors The aifab device counter "
-		"rx-crc.errors.\n"
-		"# TYPE aifab_dev_rx_crc_errors counter\n"
-		"aifab_dev_rx_crc_errors{dev=\"accel0\"} 1\n"
-		"aifab_dev_rx_crc_errors{dev=\"accel1\"} 4\n"
-		"# HELP aifab_dev_a_b The aifab device counter a\\\\b.\n"
-		"# TYPE aifab_dev_a_b counter\n"
-		"aifab_dev_a_b{dev=\"accel0\"} 2\n"
-		PROM_HELP("dev", "device", "new")
-		"aifab_dev_new{dev=\"accel1\"} 3\n"
+		"# HELP aifab_device_rx_crc_errors_total The aifab device "
+		"counter rx-crc.errors.\n"
+		"# TYPE aifab_device_rx_crc_errors_total counter\n"
+		"aifab_device_rx_crc_errors_total{device=\"accel0\"} 1\n"
+		"aifab_device_rx_crc_errors_total{device=\"accel1\"} 4\n"
+		"# HELP aifab_device_a_b_total The aifab device counter "
+		"a\\\\b.\n"
+		"# TYPE aifab_device_a_b_total counter\n"
+		"aifab_device_a_b_total{device=\"accel0\"} 2\n"
+		PROM_HELP("device", "device", "new")
+		"aifab_device_new_total{device=\"accel1\"} 3\n"
 		PROM_HELP("link", "link", "new")
-		"aifab_link_new{link=\"gone\",a=\"\",b=\"\"} 3\n"
-		"# HELP aifab_link_rx_crc_errors The aifab link counter "
+		"aifab_link_new_total{link=\"gone\",a=\"\",b=\"\"} 3\n"
+		"# HELP aifab_link_rx_crc_errors_total The aifab link counter "
 		"rx-crc.errors.\n"
-		"# TYPE aifab_link_rx_crc_errors counter\n"
-		"aifab_link_rx_crc_errors{link=\"gone\",a=\"\",b=\"\"} 4\n");
+		"# TYPE aifab_link_rx_crc_errors_total counter\n"
+		"aifab_link_rx_crc_errors_total{link=\"gone\",a=\"\",b=\"\"} 4\n"
+		PARTS_HELP
+		"aifab_fabric_partitions 0\n");
 }
 
 static void test_stats_malformed(void **state)
@@ -1272,6 +1325,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stats_prometheus, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_stats_prometheus_link,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_prometheus_names,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_malformed, setup,
