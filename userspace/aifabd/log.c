@@ -77,7 +77,6 @@ bool aifabd_log_enabled(int prio)
  */
 void aifabd_log(int prio, const char *fmt, ...)
 {
-	char stamp[32];
 	struct tm tm;
 	time_t now;
 	va_list ap;
@@ -88,6 +87,8 @@ void aifabd_log(int prio, const char *fmt, ...)
 	if (log_sink == AIFABD_LOG_SYSLOG) {
 		vsyslog(prio, fmt, ap);
 	} else {
+		char stamp[32];
+
 		now = time(NULL);
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
