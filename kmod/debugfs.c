@@ -103,8 +103,9 @@ static void aifab_debugfs_show_partitions(struct seq_file *m,
 
 	xa_for_each(&fab->partitions, id, obj) {
 		part = container_of(obj, struct aifab_partition, obj);
-		seq_printf(m, "partition id=%u name=%s tenant=%s devices=%u\n",
-			   obj->id, obj->name, part->tenant, part->ndevs);
+		seq_printf(m, "partition id=%u name=%s tenant=%s devices=%u admin=%s\n",
+			   obj->id, obj->name, part->tenant, part->ndevs,
+			   aifab_admin_state_name(part->admin_state));
 	}
 	xa_for_each(&fab->fences, id, fence)
 		seq_printf(m, "fence a=%u b=%u\n", fence->a_id, fence->b_id);
@@ -138,7 +139,7 @@ static int aifab_debugfs_refused_show(struct seq_file *m, void *unused)
 	int reason;
 
 	for (reason = AIFAB_ROUTE_REASON_FENCE;
-	     reason <= AIFAB_ROUTE_REASON_NO_PATH; reason++)
+	     reason <= AIFAB_ROUTE_REASON_LAST; reason++)
 		seq_printf(m, "%s %lld\n", aifab_route_reason_name(reason),
 			   atomic64_read(&fab->refused[reason]));
 	return 0;

@@ -180,6 +180,9 @@ struct aifab_link {
  * @ndevs: number of member devices; under the fabric mutex
  * @netns_cookie: cookie of the network namespace its devices open from,
  *	0 when not bound; under the fabric mutex
+ * @admin_state: %AIFAB_ADMIN_STATE_DOWN refuses every route to or from a
+ *	member; written under the fabric mutex with WRITE_ONCE(), read by
+ *	routing under RCU with READ_ONCE()
  *
  * Membership lives in &struct aifab_device.partition_id, so a device is
  * in at most one partition by construction.
@@ -189,6 +192,7 @@ struct aifab_partition {
 	char tenant[AIFAB_NAME_MAX];
 	unsigned int ndevs;
 	u64 netns_cookie;
+	enum aifab_admin_state admin_state;
 };
 
 /**
@@ -202,6 +206,9 @@ struct aifab_fence {
 	u32 a_id;
 	u32 b_id;
 };
+
+/* The highest &enum aifab_route_reason: sizes the refused counters. */
+#define AIFAB_ROUTE_REASON_LAST	AIFAB_ROUTE_REASON_PARTITION_DOWN
 
 /* Partition ids fit in 16 bits, so that a pair of them keys the fences. */
 #define AIFAB_PARTITION_ID_MAX	0xffff
@@ -241,7 +248,7 @@ struct aifab_fabric {
 	struct xarray partitions;
 	struct xarray fences;
 	u32 max_dev_id;
-	atomic64_t refused[AIFAB_ROUTE_REASON_NO_PATH + 1];
+	atomic64_t refused[AIFAB_ROUTE_REASON_LAST + 1];
 	struct ratelimit_state violation_rs;
 	atomic_t violations_suppressed;
 	struct delayed_work health_work;

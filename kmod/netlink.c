@@ -39,6 +39,9 @@ static struct genl_family aifab_nl_family;
 
 #define AIFAB_NL_NAME { .type = NLA_NUL_STRING, .len = AIFAB_NAME_MAX - 1 }
 
+#define AIFAB_NL_ADMIN_STATE \
+	NLA_POLICY_RANGE(NLA_U32, AIFAB_ADMIN_STATE_UP, AIFAB_ADMIN_STATE_DOWN)
+
 static const struct nla_policy aifab_nl_node_policy[AIFAB_A_NODE_MAX + 1] = {
 	[AIFAB_A_NODE_NAME] = AIFAB_NL_NAME,
 };
@@ -62,8 +65,7 @@ static struct netlink_range_validation aifab_nl_degrade_range = {
 
 static const struct nla_policy aifab_nl_link_set_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = AIFAB_NL_NAME,
-	[AIFAB_A_LINK_ADMIN_STATE] = NLA_POLICY_RANGE(NLA_U32, AIFAB_ADMIN_STATE_UP,
-						      AIFAB_ADMIN_STATE_DOWN),
+	[AIFAB_A_LINK_ADMIN_STATE] = AIFAB_NL_ADMIN_STATE,
 	[AIFAB_A_LINK_DROP_PCT] = NLA_POLICY_MAX(NLA_U32, 100),
 	[AIFAB_A_LINK_CORRUPT_PCT] = NLA_POLICY_MAX(NLA_U32, 100),
 	/* 1-9 ms is refused in aifab_link_set(): 0 means off. */
@@ -81,6 +83,7 @@ static const struct nla_policy aifab_nl_part_new_policy[AIFAB_A_PARTITION_MAX + 
 	[AIFAB_A_PARTITION_TENANT] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_NETNS_FD] = { .type = NLA_S32 },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = AIFAB_NL_ADMIN_STATE,
 };
 
 static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 1] = {
@@ -88,6 +91,7 @@ static const struct nla_policy aifab_nl_part_set_policy[AIFAB_A_PARTITION_MAX + 
 	[AIFAB_A_PARTITION_DEV_ADD] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_DEV_DEL] = AIFAB_NL_NAME,
 	[AIFAB_A_PARTITION_NETNS_FD] = { .type = NLA_S32 },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = AIFAB_NL_ADMIN_STATE,
 };
 
 static const struct nla_policy aifab_nl_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
@@ -290,6 +294,7 @@ static int aifab_nl_put_partition(struct sk_buff *skb, struct aifab_fabric *fab,
 	return nla_put_u32(skb, AIFAB_A_PARTITION_ID, part->obj.id) ||
 	       nla_put_string(skb, AIFAB_A_PARTITION_NAME, part->obj.name) ||
 	       nla_put_string(skb, AIFAB_A_PARTITION_TENANT, part->tenant) ||
+	       nla_put_u32(skb, AIFAB_A_PARTITION_ADMIN_STATE, part->admin_state) ||
 	       (part->netns_cookie &&
 		nla_put_u64_64bit(skb, AIFAB_A_PARTITION_NETNS_COOKIE,
 				  part->netns_cookie, AIFAB_A_PARTITION_PAD)) ||
@@ -568,6 +573,7 @@ static int aifab_nl_netns_cookie(struct genl_info *info, u64 *cookie)
 static int aifab_nl_partition_new_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
+	struct nlattr *state = info->attrs[AIFAB_A_PARTITION_ADMIN_STATE];
 	unsigned int ndevs;
 	const char **devs;
 	u64 netns;
@@ -587,7 +593,9 @@ static int aifab_nl_partition_new_doit(struct sk_buff *skb,
 		ret = aifab_partition_new(aifab_nl_fabric,
 					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
 					  nla_data(info->attrs[AIFAB_A_PARTITION_TENANT]),
-					  devs, ndevs, netns, info->extack);
+					  devs, ndevs, netns,
+					  state ? nla_get_u32(state) : AIFAB_ADMIN_STATE_UP,
+					  info->extack);
 	kfree(devs);
 	return ret;
 }
@@ -605,7 +613,9 @@ static int aifab_nl_partition_del_doit(struct sk_buff *skb,
 static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
+	struct nlattr *state_attr = info->attrs[AIFAB_A_PARTITION_ADMIN_STATE];
 	bool set_netns = info->attrs[AIFAB_A_PARTITION_NETNS_FD];
+	enum aifab_admin_state state = 0;
 	unsigned int nadd, ndel;
 	const char **names;
 	u64 netns;
@@ -623,8 +633,11 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 	if (!ret)
 		ret = aifab_nl_collect_names(info, AIFAB_A_PARTITION_DEV_DEL,
 					     names + AIFAB_PARTITION_REQ_DEVS, &ndel);
-	if (!ret && !nadd && !ndel && !set_netns) {
-		NL_SET_ERR_MSG(info->extack, "nothing to change: no devices and no netns");
+	if (state_attr)
+		state = nla_get_u32(state_attr);
+	if (!ret && !nadd && !ndel && !set_netns && !state_attr) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to change: no devices, no netns and no state");
 		ret = -EINVAL;
 	}
 	if (!ret)
@@ -632,7 +645,8 @@ static int aifab_nl_partition_set_doit(struct sk_buff *skb,
 					  nla_data(info->attrs[AIFAB_A_PARTITION_NAME]),
 					  names, nadd,
 					  names + AIFAB_PARTITION_REQ_DEVS, ndel,
-					  set_netns ? &netns : NULL, info->extack);
+					  set_netns ? &netns : NULL,
+					  state_attr ? &state : NULL, info->extack);
 	kfree(names);
 	return ret;
 }

@@ -103,6 +103,7 @@ static int aifab_partition_check_names(const char *name, const char *tenant,
  * @devs: names of devices to put in it; none may be in a partition yet
  * @ndevs: how many, at most %AIFAB_PARTITION_REQ_DEVS
  * @netns_cookie: the network namespace its devices open from, 0 for any
+ * @admin_state: whether it carries traffic, &enum aifab_admin_state
  * @extack: where to say what is wrong
  *
  * Return: 0 or a negative errno, with nothing changed.
@@ -110,6 +111,7 @@ static int aifab_partition_check_names(const char *name, const char *tenant,
 int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 			const char *tenant, const char * const *devs,
 			unsigned int ndevs, u64 netns_cookie,
+			enum aifab_admin_state admin_state,
 			struct netlink_ext_ack *extack)
 {
 	struct aifab_device **members;
@@ -129,6 +131,7 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 	strscpy(part->tenant, tenant, sizeof(part->tenant));
 	part->ndevs = ndevs;
 	part->netns_cookie = netns_cookie;
+	part->admin_state = admin_state;
 
 	mutex_lock(&fab->lock);
 	ret = aifab_devs_resolve_free(fab, devs, ndevs, 0, members, extack);
@@ -308,6 +311,8 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
  * @ndel: how many
  * @netns_cookie: the network namespace its devices open from, from now on,
  *	0 for any; NULL leaves it. Not changed while a member is open.
+ * @admin_state: whether it carries traffic from now on; NULL leaves it.
+ *	Open members stay open: the state is about traffic, not ownership.
  * @extack: where to say what is wrong
  *
  * Return: 0 or a negative errno, with nothing changed.
@@ -315,7 +320,9 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
 int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 			const char * const *add, unsigned int nadd,
 			const char * const *del, unsigned int ndel,
-			const u64 *netns_cookie, struct netlink_ext_ack *extack)
+			const u64 *netns_cookie,
+			const enum aifab_admin_state *admin_state,
+			struct netlink_ext_ack *extack)
 {
 	struct aifab_partition *part;
 	struct aifab_device **devs;
@@ -338,6 +345,8 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 		goto out_unlock;
 	if (netns_cookie)
 		part->netns_cookie = *netns_cookie;
+	if (admin_state)
+		WRITE_ONCE(part->admin_state, *admin_state);
 	aifab_devs_assign(devs, nadd, part->obj.id);
 	aifab_devs_assign(devs + nadd, ndel, 0);
 	part->ndevs += nadd;

@@ -8,6 +8,8 @@
 
 #include <linux/types.h>
 
+#include <linux/aifab.h>
+
 struct aifab_fabric;
 struct netlink_ext_ack;
 
@@ -22,13 +24,16 @@ struct netlink_ext_ack;
 int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 			const char *tenant, const char * const *devs,
 			unsigned int ndevs, u64 netns_cookie,
+			enum aifab_admin_state admin_state,
 			struct netlink_ext_ack *extack);
 int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 			struct netlink_ext_ack *extack);
 int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 			const char * const *add, unsigned int nadd,
 			const char * const *del, unsigned int ndel,
-			const u64 *netns_cookie, struct netlink_ext_ack *extack);
+			const u64 *netns_cookie,
+			const enum aifab_admin_state *admin_state,
+			struct netlink_ext_ack *extack);
 int aifab_fence_new(struct aifab_fabric *fab, const char *a, const char *b,
 		    struct netlink_ext_ack *extack);
 int aifab_fence_del(struct aifab_fabric *fab, const char *a, const char *b,

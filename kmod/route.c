@@ -17,11 +17,26 @@
 /* Marks the source in the search: no link has this id. */
 #define AIFAB_ROUTE_SOURCE	U32_MAX
 
+/* Under RCU: a partition id read a moment ago may name a deleted one. */
+static bool aifab_route_partition_down(struct aifab_fabric *fab, u32 id)
+{
+	struct aifab_partition *part;
+
+	if (!id)
+		return false;
+	part = aifab_partition_lookup(fab, id);
+	return part && READ_ONCE(part->admin_state) == AIFAB_ADMIN_STATE_DOWN;
+}
+
 static enum aifab_route_reason aifab_route_check_partitions(struct aifab_fabric *fab,
 							    struct aifab_route *rt)
 {
 	u32 sp = rt->src_partition, dp = rt->dst_partition;
 
+	/* First: a down partition carries nothing, not even to itself. */
+	if (aifab_route_partition_down(fab, sp) ||
+	    aifab_route_partition_down(fab, dp))
+		return AIFAB_ROUTE_REASON_PARTITION_DOWN;
 	if (sp == dp)
 		return 0;
 	if (!sp || !dp)
@@ -142,7 +157,8 @@ static int aifab_route_find(struct aifab_fabric *fab, u32 src_id, u32 dst_id,
  *
  * A question, not traffic: nothing is counted and no event is sent.
  *
- * Return: 0 when allowed; -EACCES when a partition rule refuses it;
+ * Return: 0 when allowed; -EACCES when a partition rule refuses it (a
+ * fence, an unpartitioned end, a partition that is down);
  * -EHOSTUNREACH when no path is up; -ENOENT for an unknown device;
  * -ENOMEM.
  */
@@ -182,8 +198,9 @@ static void aifab_route_refused(struct aifab_fabric *fab, u32 src_id,
  * @rt: the path, or why there is none
  *
  * Like aifab_route_query(), and a refusal is also counted, and, when a
- * partition rule refused it, announced as a rate-limited fence-violation
- * event. Any context.
+ * partition rule refused it (a fence, an unpartitioned end or a partition
+ * that is down), announced as a rate-limited fence-violation event. Any
+ * context.
  *
  * Return: as aifab_route_query().
  */
@@ -209,6 +226,8 @@ const char *aifab_route_reason_name(enum aifab_route_reason reason)
 		return "unpartitioned";
 	case AIFAB_ROUTE_REASON_NO_PATH:
 		return "no-path";
+	case AIFAB_ROUTE_REASON_PARTITION_DOWN:
+		return "partition-down";
 	}
 	return NULL;
 }

@@ -1820,6 +1820,48 @@ TEST_F_TIMEOUT(accel, partition_fence, 90)
 	EXPECT_EQ(0U, i0.partition_id);
 }
 
+/* ---- partition admin state ---- */
+
+/*
+ * A down partition carries no traffic, even between its own members, but
+ * its devices still open; up again, traffic flows.
+ */
+TEST_F_TIMEOUT(accel, partition_admin_down, 90)
+{
+	const uint64_t size = 64 * KiB;
+	long long down0, refused0;
+	struct peer p;
+
+	reopen(_metadata, self, 0, false);
+	reopen(_metadata, self, 1, false);
+	ASSERT_EQ(0, ctl("partition add pD tenant tD dev accel0 accel1"));
+	ASSERT_EQ(0, ctl("partition set pD state down"));
+	/* Down is about traffic, not ownership: the devices open. */
+	reopen(_metadata, self, 0, true);
+	reopen(_metadata, self, 1, true);
+	peer_setup(_metadata, self, &p, size, 41);
+	down0 = debugfs_count("refused", "partition-down");
+	refused0 = ctl_counter("accel0", "refused");
+	ASSERT_LE(0, down0);
+	EXPECT_EQ(-EACCES, run1(self->fd[0], cmd_copy(p.dst_imp, 0, p.src, 0, size)));
+	EXPECT_EQ(size, first_not(p.dst_map, size, 0)) TH_LOG("bytes moved while down");
+	EXPECT_LT(down0, debugfs_count("refused", "partition-down"));
+	EXPECT_LT(refused0, ctl_counter("accel0", "refused"));
+	/* Work within one device crosses no fabric, and still runs. */
+	EXPECT_EQ(0, run1(self->fd[0], cmd_fill(p.src, 0, 4096, 0x11111111)));
+
+	ASSERT_EQ(0, ctl("partition set pD state up"));
+	pattern_fill(p.src_map, size, 41);
+	EXPECT_EQ(0, run1(self->fd[0], cmd_copy(p.dst_imp, 0, p.src, 0, size)));
+	EXPECT_EQ(size, first_diff(p.dst_map, p.src_map, size));
+	peer_free(self, &p);
+	reopen(_metadata, self, 0, false);
+	reopen(_metadata, self, 1, false);
+	ASSERT_EQ(0, ctl("partition del pD"));
+	reopen(_metadata, self, 0, true);
+	reopen(_metadata, self, 1, true);
+}
+
 /* Sets links up again; counts those that would not. */
 static int links_up(char (*links)[AIFAB_NAME_MAX], int n)
 {

@@ -60,7 +60,7 @@ DEV_EFA = DEV | {"open_count"}
 DEV_ACCEL = DEV_EFA | {"dev_node", "mem_used", "mem_peak", "jobs_completed",
                        "jobs_failed"}
 LINK = {"id", "name", "a", "b", "kind", "state", "admin_state", "speed_mbps"}
-PART = {"id", "name", "tenant", "netns_cookie", "devices"}
+PART = {"id", "name", "tenant", "admin_state", "netns_cookie", "devices"}
 FENCE = {"a", "b"}
 ROUTE = {"src", "dst", "allowed", "reason", "degraded", "src_partition",
          "dst_partition", "path"}
@@ -322,6 +322,9 @@ t_bad_arguments()
 	refused 'invalid device name' route get accel0 abcdefghijklmnopqrstuvwxyz012345 || return 1
 	refused 'invalid state "sideways"' link set accel0-accel1 state sideways || return 1
 	refused 'invalid partition name "p 1"' partition add "p 1" tenant acme || return 1
+	refused 'invalid state "sideways"' partition set p1 state sideways || return 1
+	usage_error partition set p1 state || return 1
+	usage_error partition set p1 state up down || return 1
 	refused 'invalid tenant name' partition add p1 tenant $'caf\xe9' || return 1
 	run partition show
 	rc_is 0 && out_empty
@@ -438,11 +441,11 @@ t_partition_add_show()
 	ok_silent partition add p1 tenant acme dev accel0 accel1 || return 1
 	ok_silent partition add p2 tenant beta || return 1
 	run partition show
-	rc_is 0 && out_is "p1: tenant acme devices accel0 accel1" "p2: tenant beta devices -" || return 1
+	rc_is 0 && out_is "p1: tenant acme state up devices accel0 accel1" "p2: tenant beta state up devices -" || return 1
 	run partition
-	rc_is 0 && out_is "p1: tenant acme devices accel0 accel1" "p2: tenant beta devices -" || return 1
+	rc_is 0 && out_is "p1: tenant acme state up devices accel0 accel1" "p2: tenant beta state up devices -" || return 1
 	run partition show p2
-	rc_is 0 && out_is "p2: tenant beta devices -" || return 1
+	rc_is 0 && out_is "p2: tenant beta state up devices -" || return 1
 	run -j partition show
 	rc_is 0 && json_ok 'len(j) == 2 and all(set(o) == PART for o in j) and by(j, "p1")["tenant"] == "acme" and by(j, "p1")["devices"] == ["accel0", "accel1"] and by(j, "p2")["devices"] == [] and type(by(j, "p2")["id"]) is int' || return 1
 	run dev show accel0
@@ -457,10 +460,10 @@ t_partition_set_del()
 	ok_silent partition add p1 tenant acme dev accel0 || return 1
 	ok_silent partition set p1 add dev accel1 accel2 || return 1
 	run partition show p1
-	out_is "p1: tenant acme devices accel0 accel1 accel2" || return 1
+	out_is "p1: tenant acme state up devices accel0 accel1 accel2" || return 1
 	ok_silent partition set p1 del dev accel0 accel2 || return 1
 	run partition show p1
-	out_is "p1: tenant acme devices accel1" || return 1
+	out_is "p1: tenant acme state up devices accel1" || return 1
 	run dev show accel0
 	out_is "$(accel_line 0 -)" || return 1
 	ok_silent partition del p1 || return 1
@@ -489,6 +492,7 @@ t_partition_errors()
 	refused "aifabctl: partition set: device is not in this partition" \
 		partition set p1 del dev accel3 || return 1
 	refused "aifabctl: partition set: no such partition" partition set p9 add dev accel3 || return 1
+	refused "aifabctl: partition set: no such partition" partition set p9 state down || return 1
 	refused "aifabctl: partition del: no such partition" partition del p9 || return 1
 	run partition show
 	[ "$OUT" = "$before" ] || { echo "a refused change changed the partitions"; show_run; return 1; }
@@ -569,6 +573,27 @@ t_route_refused()
 	ok_silent partition del p1 || return 1
 	run route get accel3 accel0
 	rc_is 2 && out_is "accel3 -> accel0: refused reason no-path src-partition - dst-partition -"
+}
+
+t_partition_state()
+{
+	fresh || return 1
+	ok_silent partition add p1 tenant acme dev accel0 accel1 || return 1
+	ok_silent partition set p1 state down || return 1
+	run partition show p1
+	rc_is 0 && out_is "p1: tenant acme state down devices accel0 accel1" || return 1
+	run -j partition show p1
+	json_ok 'j[0]["admin_state"] == "down" and j[0]["devices"] == ["accel0", "accel1"]' || return 1
+	run route get accel0 accel1
+	rc_is 2 && out_is "accel0 -> accel1: refused reason partition-down src-partition p1 dst-partition p1" || return 1
+	run -j route get accel1 efa0
+	rc_is 2 && json_ok 'j["reason"] == "partition-down" and j["allowed"] is False' || return 1
+	ok_silent partition set p1 state up || return 1
+	run partition show p1
+	out_is "p1: tenant acme state up devices accel0 accel1" || return 1
+	run route get accel0 accel1
+	rc_is 0 && out_is "accel0 -> accel1: allowed src-partition p1 dst-partition p1" \
+			  "	via accel0-accel1: accel0 -> accel1 state up"
 }
 
 t_route_json()
@@ -713,7 +738,7 @@ t_monitor()
 
 	lines_ok "$TMP/mon.json" '[(o["event"], o.get("action"), o.get("name", o.get("src"))) for o in events(j)] == [("link-state", None, "accel0-accel1"), ("link-state", None, "accel0-accel1"), ("partition", "new", "p1"), ("partition", "new", "p2"), ("fence-violation", None, "accel0"), ("partition", "change", "p1"), ("partition", "del", "p1")]' || return 1
 	lines_ok "$TMP/mon.json" 'LINK | {"event"} <= set(events(j)[0]) and events(j)[0]["state"] == "down" and events(j)[0]["admin_state"] == "down" and events(j)[0]["a"] == "accel0" and events(j)[1]["state"] == "up"' || return 1
-	lines_ok "$TMP/mon.json" 'set(events(j)[2]) == PART | {"event", "action"} and events(j)[2]["tenant"] == "acme" and events(j)[2]["devices"] == ["accel0"] and events(j)[5]["devices"] == ["accel0", "accel1"] and events(j)[6]["devices"] == []' || return 1
+	lines_ok "$TMP/mon.json" 'set(events(j)[2]) == PART | {"event", "action"} and events(j)[2]["tenant"] == "acme" and events(j)[2]["devices"] == ["accel0"] and events(j)[5]["devices"] == ["accel0", "accel1"] and events(j)[6]["devices"] == [] and events(j)[2]["admin_state"] == "up"' || return 1
 	lines_ok "$TMP/mon.json" 'set(events(j)[4]) == VIOL | {"event"} and events(j)[4] == {"event": "fence-violation", "src": "accel0", "dst": "accel2", "reason": "fence", "src_partition": "p1", "dst_partition": "p2", "suppressed": 0}' || return 1
 	# -p is ignored: still one object a line, the same ones.
 	lines_ok "$TMP/mon.pretty" "j == [json.loads(l) for l in open('$TMP/mon.json')]" || return 1
@@ -722,10 +747,10 @@ t_monitor()
 	slurp OUT "$TMP/mon.txt"
 	last="(nobody) aifabctl monitor"
 	out_matches "^\[link-state\] accel0-accel1: accel0 <-> accel1 kind accel state down admin down speed 400000Mbps" &&
-	out_matches "^\[partition\] new p1: tenant acme devices accel0$" &&
+	out_matches "^\[partition\] new p1: tenant acme state up devices accel0$" &&
 	out_matches "^\[fence-violation\] accel0 -> accel2 reason fence src-partition p1 dst-partition p2 suppressed 0$" &&
-	out_matches "^\[partition\] change p1: tenant acme devices accel0 accel1$" &&
-	out_matches "^\[partition\] del p1: tenant acme devices -$" || return 1
+	out_matches "^\[partition\] change p1: tenant acme state up devices accel0 accel1$" &&
+	out_matches "^\[partition\] del p1: tenant acme state up devices -$" || return 1
 	if [ -s "$TMP/mon.json.err" ] || [ -s "$TMP/mon.txt.err" ]; then
 		cat "$TMP/mon.json.err" "$TMP/mon.txt.err"
 		return 1
@@ -752,6 +777,7 @@ TESTS=(
 	"t_fence|fence add, show, del and refusals"
 	"t_route_allowed|route get: allowed routes exit 0 with the path"
 	"t_route_refused|route get: refusals exit 2 with the reason"
+	"t_partition_state|partition set state down refuses routes, up restores them"
 	"t_route_json|route get -j"
 	"t_unprivileged|unprivileged: reads work, changes are refused"
 	"t_monitor|monitor and monitor -j: every event type, exit 0 on a signal"

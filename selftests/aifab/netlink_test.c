@@ -52,7 +52,7 @@ static const char * const default_devs[] = {
 #define N_DEVS		ARRAY_SIZE(default_devs)
 
 static const char * const reason_names[] = {
-	"none", "fence", "unpartitioned", "no-path",
+	"none", "fence", "unpartitioned", "no-path", "partition-down",
 };
 
 static const char * const state_names[] = { "?", "up", "down", "degraded" };
@@ -130,6 +130,21 @@ static int part_set(struct nlc *c, struct nl_reply *r, const char *name,
 	return nl_talk(c, nlh, r);
 }
 
+/* PARTITION_NEW with an admin state, or PARTITION_SET of the state alone. */
+static int part_state(struct nlc *c, struct nl_reply *r, uint8_t cmd,
+		      const char *name, const char *devs, uint32_t state)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = nl_req(c, buf, cmd, false);
+
+	mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_NAME, name);
+	if (cmd == AIFAB_CMD_PARTITION_NEW)
+		mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_TENANT, "acme");
+	put_names(nlh, AIFAB_A_PARTITION_DEV, devs);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ADMIN_STATE, state);
+	return nl_talk(c, nlh, r);
+}
+
 static int part_del(struct nlc *c, struct nl_reply *r, const char *name)
 {
 	return nl_do_name(c, r, AIFAB_CMD_PARTITION_DEL, AIFAB_A_PARTITION_NAME,
@@ -177,7 +192,7 @@ static const char *route_str(const struct nlmsghdr *nlh, char *out, size_t size)
 		allowed == 0 ? "refused" : "allowed?");
 	if (tb[AIFAB_A_ROUTE_REASON])
 		str_add(out, size, &n, " reason=%s",
-			enum_name(reason_names, 4,
+			enum_name(reason_names, ARRAY_SIZE(reason_names),
 				  nl_u32(tb[AIFAB_A_ROUTE_REASON], -1)));
 	str_add(out, size, &n, " src=%s dst=%s parts=%s/%s degraded=%lld",
 		nl_str(tb[AIFAB_A_ROUTE_SRC]) ?: "?",
@@ -766,6 +781,171 @@ TEST_F(nl, partition_set)
 	EXPECT_EQ(1, objects_wait("partition", 1));
 }
 
+/* The debugfs "refused" counters: "<reason> <count>" per line. */
+static long refused(const char *reason)
+{
+	return debugfs_count("refused", reason);
+}
+
+/* The admin state GET reports for partition @name, -1 when absent. */
+static int64_t part_admin(struct nlc *c, struct nl_reply *r, const char *name)
+{
+	const struct nlattr *tb[AIFAB_A_PARTITION_MAX + 1];
+
+	if (nl_do_name(c, r, AIFAB_CMD_PARTITION_GET, AIFAB_A_PARTITION_NAME,
+		       name) || r->n != 1)
+		return -2;
+	nl_attrs(r->m[0], tb, AIFAB_A_PARTITION_MAX);
+	return nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1);
+}
+
+static long long generation(void)
+{
+	char *text = read_text(DEBUGFS "/topology");
+	long long gen = -1;
+
+	if (text && sscanf(text, "generation %lld", &gen) != 1)
+		gen = -1;
+	free(text);
+	return gen;
+}
+
+TEST_F(nl, partition_admin_state)
+{
+	const struct nlattr *tb[AIFAB_A_PARTITION_MAX + 1];
+	struct nl_reply *r = self->r;
+	char topo[64];
+	unsigned int i;
+	long long gen;
+
+	/* Up unless PARTITION_NEW says otherwise; in every reply. */
+	ASSERT_EQ(0, part_new(&self->c, r, "p1", "acme", "accel0 accel1"));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP, part_admin(&self->c, r, "p1"));
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_NEW, "p2",
+				"accel2", AIFAB_ADMIN_STATE_DOWN));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN, part_admin(&self->c, r, "p2"));
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_NEW, "p3",
+				NULL, AIFAB_ADMIN_STATE_UP));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP, part_admin(&self->c, r, "p3"));
+	ASSERT_EQ(0, dump(&self->c, r, AIFAB_CMD_PARTITION_GET));
+	ASSERT_EQ(3, r->n);
+	for (i = 0; i < r->n; i++) {
+		nl_attrs(r->m[i], tb, AIFAB_A_PARTITION_MAX);
+		EXPECT_EQ(strcmp(nl_str(tb[AIFAB_A_PARTITION_NAME]), "p2") ?
+			  AIFAB_ADMIN_STATE_UP : AIFAB_ADMIN_STATE_DOWN,
+			  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	}
+	ASSERT_TRUE(topo_value("partition", "p2", "admin", topo, sizeof(topo)));
+	EXPECT_STREQ("down", topo);
+
+	/* SET of the state alone: it round-trips and bumps the generation. */
+	gen = generation();
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_DOWN));
+	EXPECT_TRUE(r->acked);
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN, part_admin(&self->c, r, "p1"));
+	EXPECT_LT(gen, generation());
+	EXPECT_STREQ("accel0 accel1", part_members(&self->c, r, "p1", self->s, 1024));
+	/* Setting the same state again is accepted and changes nothing. */
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_DOWN));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN, part_admin(&self->c, r, "p1"));
+	/* The other partitions keep theirs. */
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN, part_admin(&self->c, r, "p2"));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP, part_admin(&self->c, r, "p3"));
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_UP));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP, part_admin(&self->c, r, "p1"));
+
+	/* Devices move in and out of a down partition as of any other. */
+	ASSERT_EQ(0, part_set(&self->c, r, "p2", "accel3", "accel2"));
+	EXPECT_STREQ("accel3", part_members(&self->c, r, "p2", self->s, 1024));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN, part_admin(&self->c, r, "p2"));
+}
+
+/* A down partition carries nothing: routes and traffic refused, counted. */
+TEST_F(nl, route_partition_down)
+{
+	const struct nlattr *tb[AIFAB_A_VIOLATION_MAX + 1];
+	char ev[8192] __attribute__((aligned(8)));
+	struct nl_reply *r = self->r;
+	char *s = self->s;
+	struct nlc mon;
+	long down0;
+
+	ASSERT_EQ(0, part_new(&self->c, r, "p1", "acme", "accel0 accel1"));
+	ASSERT_EQ(0, part_new(&self->c, r, "p2", "beta", "accel2"));
+	ASSERT_EQ(0, fence_cmd(&self->c, r, AIFAB_CMD_FENCE_NEW, "p1", "p2"));
+	ASSERT_EQ(0, route_get(&self->c, r, "accel0", "accel1"));
+	EXPECT_STREQ("allowed src=accel0 dst=accel1 parts=p1/p1 degraded=0"
+		     " via accel0-accel1:accel0>accel1:up", route_str(r->m[0], s, 1024));
+	EXPECT_EQ(0, send_traffic("accel0", "accel1"));
+	EXPECT_EQ(0, send_traffic("accel2", "accel0"));
+	down0 = refused("partition-down");
+	EXPECT_EQ(0, down0);
+
+	ASSERT_EQ(0, nl_open(&mon));
+	ASSERT_EQ(0, nl_join_monitor(&mon));
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_DOWN));
+
+	/* Within the partition, to itself, across the fence, to outside. */
+	ASSERT_EQ(0, route_get(&self->c, r, "accel0", "accel1"));
+	EXPECT_STREQ("refused reason=partition-down src=accel0 dst=accel1"
+		     " parts=p1/p1 degraded=0", route_str(r->m[0], s, 1024));
+	ASSERT_EQ(0, route_get(&self->c, r, "accel1", "accel1"));
+	EXPECT_STREQ("refused reason=partition-down src=accel1 dst=accel1"
+		     " parts=p1/p1 degraded=0", route_str(r->m[0], s, 1024));
+	ASSERT_EQ(0, route_get(&self->c, r, "accel2", "accel0"));
+	EXPECT_STREQ("refused reason=partition-down src=accel2 dst=accel0"
+		     " parts=p2/p1 degraded=0", route_str(r->m[0], s, 1024));
+	ASSERT_EQ(0, route_get(&self->c, r, "accel1", "efa0"));
+	EXPECT_STREQ("refused reason=partition-down src=accel1 dst=efa0"
+		     " parts=p1/- degraded=0", route_str(r->m[0], s, 1024));
+	/* A question is no traffic: nothing counted yet. */
+	EXPECT_EQ(0, refused("partition-down"));
+	/* Other partitions are untouched. */
+	ASSERT_EQ(0, route_get(&self->c, r, "accel2", "accel2"));
+	EXPECT_STREQ("allowed src=accel2 dst=accel2 parts=p2/p2 degraded=0",
+		     route_str(r->m[0], s, 1024));
+
+	/* Traffic is refused, counted, and announced. */
+	EXPECT_EQ(-EACCES, send_traffic("accel0", "accel1"));
+	ASSERT_EQ(AIFAB_CMD_FENCE_VIOLATION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_FENCE_VIOLATION_NTF, ev,
+				sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_VIOLATION_MAX);
+	EXPECT_STREQ("accel0", nl_str(tb[AIFAB_A_VIOLATION_SRC]));
+	EXPECT_STREQ("accel1", nl_str(tb[AIFAB_A_VIOLATION_DST]));
+	EXPECT_STREQ("p1", nl_str(tb[AIFAB_A_VIOLATION_SRC_PARTITION]));
+	EXPECT_STREQ("p1", nl_str(tb[AIFAB_A_VIOLATION_DST_PARTITION]));
+	EXPECT_EQ(AIFAB_ROUTE_REASON_PARTITION_DOWN,
+		  nl_u32(tb[AIFAB_A_VIOLATION_REASON], -1));
+	EXPECT_EQ(-EACCES, send_traffic("accel2", "accel1"));
+	EXPECT_EQ(2, refused("partition-down"));
+	EXPECT_EQ(0, refused("fence"));
+	EXPECT_EQ(0, refused("unpartitioned"));
+
+	/* Up again: traffic flows as before. */
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_UP));
+	ASSERT_EQ(0, route_get(&self->c, r, "accel0", "accel1"));
+	EXPECT_STREQ("allowed src=accel0 dst=accel1 parts=p1/p1 degraded=0"
+		     " via accel0-accel1:accel0>accel1:up", route_str(r->m[0], s, 1024));
+	EXPECT_EQ(0, send_traffic("accel0", "accel1"));
+	EXPECT_EQ(0, send_traffic("accel2", "accel0"));
+	EXPECT_EQ(2, refused("partition-down"));
+
+	/* A device that leaves a down partition leaves its state behind. */
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_DOWN));
+	ASSERT_EQ(0, part_set(&self->c, r, "p1", NULL, "accel1"));
+	ASSERT_EQ(0, route_get(&self->c, r, "accel1", "accel3"));
+	EXPECT_STREQ("allowed src=accel1 dst=accel3 parts=-/- degraded=0"
+		     " via accel1-accel3:accel1>accel3:up", route_str(r->m[0], s, 1024));
+	nl_close(&mon);
+}
+
 TEST_F(nl, fence_new_get_del)
 {
 	struct nl_reply *r = self->r;
@@ -1115,6 +1295,16 @@ TEST_F(nl, refuse_wrong_types_and_lengths)
 		{ "admin state as u64", AIFAB_CMD_LINK_SET, false,
 		  { LNAME, U64(AIFAB_A_LINK_ADMIN_STATE, 2) },
 		  -EINVAL, "invalid attribute length", 0 },
+		{ "partition state as u8", AIFAB_CMD_PARTITION_SET, false,
+		  { PNAME("p1"), U8(AIFAB_A_PARTITION_ADMIN_STATE, 2) },
+		  -EINVAL, "invalid attribute length", 0 },
+		{ "partition state as u64 in new", AIFAB_CMD_PARTITION_NEW, false,
+		  { PNAME("p4"), S(AIFAB_A_PARTITION_TENANT, "t"),
+		    U64(AIFAB_A_PARTITION_ADMIN_STATE, 2) },
+		  -EINVAL, "invalid attribute length", 0 },
+		{ "partition state as a string", AIFAB_CMD_PARTITION_SET, false,
+		  { PNAME("p1"), S(AIFAB_A_PARTITION_ADMIN_STATE, "up") },
+		  -EINVAL, "invalid attribute length", 0 },
 		{ "link name without NUL", AIFAB_CMD_LINK_SET, false,
 		  { RAW(AIFAB_A_LINK_NAME, "accel0-accel1"),
 		    U32(AIFAB_A_LINK_ADMIN_STATE, 2) },
@@ -1200,6 +1390,31 @@ TEST_F(nl, refuse_out_of_range_and_unknown)
 		{ "admin state ~0", AIFAB_CMD_LINK_SET, false,
 		  { LNAME, U32(AIFAB_A_LINK_ADMIN_STATE, 0xffffffff) },
 		  -ERANGE, "integer out of range", 0 },
+		{ "partition state 0 in set", AIFAB_CMD_PARTITION_SET, false,
+		  { PNAME("p1"), U32(AIFAB_A_PARTITION_ADMIN_STATE, 0) },
+		  -ERANGE, "integer out of range", 0 },
+		{ "partition state 3 in set", AIFAB_CMD_PARTITION_SET, false,
+		  { PNAME("p1"), U32(AIFAB_A_PARTITION_ADMIN_STATE, 3) },
+		  -ERANGE, "integer out of range", 0 },
+		{ "partition state ~0 in set, with a device", AIFAB_CMD_PARTITION_SET,
+		  false, { PNAME("p1"), S(AIFAB_A_PARTITION_DEV_ADD, "accel3"),
+			   U32(AIFAB_A_PARTITION_ADMIN_STATE, 0xffffffff) },
+		  -ERANGE, "integer out of range", 0 },
+		{ "partition state 0 in new", AIFAB_CMD_PARTITION_NEW, false,
+		  { PNAME("p4"), S(AIFAB_A_PARTITION_TENANT, "t"),
+		    U32(AIFAB_A_PARTITION_ADMIN_STATE, 0) },
+		  -ERANGE, "integer out of range", 0 },
+		{ "partition state 3 in new", AIFAB_CMD_PARTITION_NEW, false,
+		  { PNAME("p4"), S(AIFAB_A_PARTITION_TENANT, "t"),
+		    S(AIFAB_A_PARTITION_DEV, "accel3"),
+		    U32(AIFAB_A_PARTITION_ADMIN_STATE, 3) },
+		  -ERANGE, "integer out of range", 0 },
+		{ "partition state in partition del", AIFAB_CMD_PARTITION_DEL, false,
+		  { PNAME("p1"), U32(AIFAB_A_PARTITION_ADMIN_STATE, 2) },
+		  -EINVAL, "Unsupported attribute", 0 },
+		{ "partition state in partition get", AIFAB_CMD_PARTITION_GET, false,
+		  { PNAME("p1"), U32(AIFAB_A_PARTITION_ADMIN_STATE, 2) },
+		  -EINVAL, "Unsupported attribute", 0 },
 		{ "attribute above the link max", AIFAB_CMD_LINK_SET, false,
 		  { LNAME, U32(AIFAB_A_LINK_ADMIN_STATE, 2),
 		    U32(AIFAB_A_LINK_MAX + 1, 2) },
@@ -1360,6 +1575,16 @@ TEST_F(nl, refuse_partition_rules)
 		{ "set of a missing partition", AIFAB_CMD_PARTITION_SET, false,
 		  { PNAME("p9"), S(AIFAB_A_PARTITION_DEV_ADD, "accel3") },
 		  -ENOENT, "no such partition", 0 },
+		{ "state of a missing partition", AIFAB_CMD_PARTITION_SET, false,
+		  { PNAME("p9"), U32(AIFAB_A_PARTITION_ADMIN_STATE, 2) },
+		  -ENOENT, "no such partition", 0 },
+		{ "state with a bad device", AIFAB_CMD_PARTITION_SET, false,
+		  { PNAME("p1"), U32(AIFAB_A_PARTITION_ADMIN_STATE, 2),
+		    S(AIFAB_A_PARTITION_DEV_DEL, "accel3") },
+		  -ENOENT, "device is not in this partition", 0 },
+		{ "state without a partition name", AIFAB_CMD_PARTITION_SET, false,
+		  { U32(AIFAB_A_PARTITION_ADMIN_STATE, 2) },
+		  -EINVAL, NULL, AIFAB_A_PARTITION_NAME },
 		{ "set with nothing to change", AIFAB_CMD_PARTITION_SET, false,
 		  { PNAME("p1") }, -EINVAL, "nothing to change", 0 },
 		{ "delete a missing partition", AIFAB_CMD_PARTITION_DEL, false,
@@ -1684,6 +1909,8 @@ TEST_F(nl, monitor_partition)
 	id = nl_u32(tb[AIFAB_A_PARTITION_ID], -1);
 	EXPECT_EQ(topo_num("partition", "p1", "id"), id);
 	EXPECT_STREQ("accel0 efa0", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
+		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 
 	ASSERT_EQ(0, part_set(&self->c, r, "p1", "accel1", "efa0"));
 	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
@@ -1693,6 +1920,20 @@ TEST_F(nl, monitor_partition)
 		  nl_u32(tb[AIFAB_A_PARTITION_EVENT], -1));
 	EXPECT_STREQ("p1", nl_str(tb[AIFAB_A_PARTITION_NAME]));
 	EXPECT_EQ(id, nl_u32(tb[AIFAB_A_PARTITION_ID], -1));
+	EXPECT_STREQ("accel0 accel1", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
+		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+
+	/* A change of the admin state alone. */
+	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
+				NULL, AIFAB_ADMIN_STATE_DOWN));
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_PARTITION_MAX);
+	EXPECT_EQ(AIFAB_PARTITION_EVENT_CHANGE,
+		  nl_u32(tb[AIFAB_A_PARTITION_EVENT], -1));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
+		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 	EXPECT_STREQ("accel0 accel1", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
 
 	/* A refused change announces nothing. */
@@ -1707,6 +1948,8 @@ TEST_F(nl, monitor_partition)
 	EXPECT_STREQ("p1", nl_str(tb[AIFAB_A_PARTITION_NAME]));
 	EXPECT_STREQ("acme", nl_str(tb[AIFAB_A_PARTITION_TENANT]));
 	EXPECT_EQ(id, nl_u32(tb[AIFAB_A_PARTITION_ID], -1));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
+		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 	nl_close(&mon);
 }
 
@@ -1758,12 +2001,6 @@ TEST_F(nl, monitor_fence_violation)
 					    ev, sizeof(ev), 300));
 	EXPECT_EQ(-ENOENT, send_traffic("accel2", "accel7"));
 	nl_close(&mon);
-}
-
-/* The debugfs "refused" counters: "<reason> <count>" per line. */
-static long refused(const char *reason)
-{
-	return debugfs_count("refused", reason);
 }
 
 /* At most 10 violation events a second; the rest are counted, not lost. */

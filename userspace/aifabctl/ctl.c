@@ -493,10 +493,17 @@ const char *const ctl_link_state_names[4] = {
 	[AIFAB_LINK_STATE_DEGRADED] = "degraded",
 };
 
-const char *const ctl_route_reason_names[4] = {
+/* What an operator may ask a link or a partition to be. */
+const char *const ctl_admin_state_names[3] = {
+	[AIFAB_ADMIN_STATE_UP] = "up",
+	[AIFAB_ADMIN_STATE_DOWN] = "down",
+};
+
+const char *const ctl_route_reason_names[5] = {
 	[AIFAB_ROUTE_REASON_FENCE] = "fence",
 	[AIFAB_ROUTE_REASON_UNPARTITIONED] = "unpartitioned",
 	[AIFAB_ROUTE_REASON_NO_PATH] = "no-path",
+	[AIFAB_ROUTE_REASON_PARTITION_DOWN] = "partition-down",
 };
 
 /**

@@ -140,7 +140,8 @@ int ctl_out_enum(struct aifab_out *out, const char *key, const char *fmt,
 extern const char *const ctl_dev_type_names[3];
 extern const char *const ctl_link_kind_names[4];
 extern const char *const ctl_link_state_names[4];
-extern const char *const ctl_route_reason_names[4];
+extern const char *const ctl_admin_state_names[3];
+extern const char *const ctl_route_reason_names[5];
 
 /* Printers the monitor shares with the show commands. */
 int link_print_fields(struct aifab_out *out, const struct nlattr **tb);

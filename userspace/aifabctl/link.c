@@ -16,11 +16,6 @@
 
 #include "ctl.h"
 
-static const char *const link_admin_names[] = {
-	[AIFAB_ADMIN_STATE_UP] = "up",
-	[AIFAB_ADMIN_STATE_DOWN] = "down",
-};
-
 static const struct aifab_nl_policy link_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_ID] = { MNL_TYPE_U32, true },
 	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },
@@ -60,8 +55,8 @@ int link_print_fields(struct aifab_out *out, const struct nlattr **tb)
 	ctl_out_enum(out, "state", " state %s", tb[AIFAB_A_LINK_STATE],
 		     ctl_link_state_names, CTL_ARRAY_SIZE(ctl_link_state_names));
 	ctl_out_enum(out, "admin_state", " admin %s",
-		     tb[AIFAB_A_LINK_ADMIN_STATE], link_admin_names,
-		     CTL_ARRAY_SIZE(link_admin_names));
+		     tb[AIFAB_A_LINK_ADMIN_STATE], ctl_admin_state_names,
+		     CTL_ARRAY_SIZE(ctl_admin_state_names));
 	ctl_out_u32(out, "speed_mbps", " speed %" PRIu64 "Mbps",
 		    tb[AIFAB_A_LINK_SPEED_MBPS]);
 	ctl_out_u32(out, "drop_pct", " drop %" PRIu64 "%%",
@@ -182,7 +177,7 @@ static int link_set_state(struct link_set *ls)
 
 	if (ls->argc < 1)
 		return -EINVAL;
-	if (ctl_enum_value(link_admin_names, CTL_ARRAY_SIZE(link_admin_names),
+	if (ctl_enum_value(ctl_admin_state_names, CTL_ARRAY_SIZE(ctl_admin_state_names),
 			   ls->argv[0], &state))
 		return ctl_args_bad(ls->a, "state", ls->argv[0], "up or down");
 	ls->argc--;

@@ -58,6 +58,7 @@ static const struct aifab_nl_policy mon_partition_policy[AIFAB_A_PARTITION_MAX +
 	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_PARTITION_EVENT] = { MNL_TYPE_U32, true },
 	[AIFAB_A_PARTITION_NETNS_COOKIE] = { MNL_TYPE_U64, false },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = { MNL_TYPE_U32, false },
 };
 
 static const struct aifab_nl_policy mon_dev_policy[AIFAB_A_DEV_MAX + 1] = {
@@ -106,7 +107,7 @@ static int mon_violation(struct aifab_out *out, const struct nlmsghdr *nlh,
 			   tb[AIFAB_A_VIOLATION_SUPPRESSED]);
 }
 
-/* Text: "new p1: tenant t1 devices accel0 accel1". */
+/* Text: "new p1: tenant t1 state up devices accel0 accel1". */
 static int mon_partition(struct aifab_out *out, const struct nlmsghdr *nlh,
 			 const struct nlattr **tb)
 {

@@ -6,6 +6,7 @@
  *   aifabctl partition add NAME tenant TENANT [netns NS] [dev DEV...]
  *   aifabctl partition set NAME add|del dev DEV...
  *   aifabctl partition set NAME netns NS|none
+ *   aifabctl partition set NAME state up|down
  *   aifabctl partition del NAME
  */
 #include <errno.h>
@@ -24,6 +25,8 @@ static const struct aifab_nl_policy partition_policy[AIFAB_A_PARTITION_MAX + 1] 
 	[AIFAB_A_PARTITION_TENANT] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_PARTITION_NETNS_COOKIE] = { MNL_TYPE_U64, false },
+	/* Optional, so that the tool still works with an older module. */
+	[AIFAB_A_PARTITION_ADMIN_STATE] = { MNL_TYPE_U32, false },
 };
 
 /**
@@ -32,9 +35,10 @@ static const struct aifab_nl_policy partition_policy[AIFAB_A_PARTITION_MAX + 1] 
  * @nlh: The message, whose AIFAB_A_PARTITION_DEV attributes list members.
  * @tb: Its validated attributes; only the name is sure to be there.
  *
- * Text: "p1: tenant t1 netns 4097 devices accel0 accel1", with "netns" only
- * for a partition bound to a network namespace (its cookie), and
- * "devices -" when it has none.
+ * Text: "p1: tenant t1 state up netns 4097 devices accel0 accel1", with
+ * "netns" only for a partition bound to a network namespace (its cookie),
+ * "state" only when the module reports it, and "devices -" when it has
+ * none.
  *
  * Return: As the output layer.
  */
@@ -48,6 +52,9 @@ int partition_print_fields(struct aifab_out *out, const struct nlmsghdr *nlh,
 	ctl_out_str(out, "name", "%s:", tb[AIFAB_A_PARTITION_NAME], NULL);
 	ctl_out_str(out, "tenant", " tenant %s", tb[AIFAB_A_PARTITION_TENANT],
 		    NULL);
+	ctl_out_enum(out, "admin_state", " state %s",
+		     tb[AIFAB_A_PARTITION_ADMIN_STATE], ctl_admin_state_names,
+		     CTL_ARRAY_SIZE(ctl_admin_state_names));
 	if (tb[AIFAB_A_PARTITION_NETNS_COOKIE])
 		aifab_out_uint(out, "netns_cookie", " netns %" PRIu64,
 			       mnl_attr_get_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE]));
@@ -173,9 +180,23 @@ static int partition_add_args(int argc, char **argv, struct ctl_args *a)
 	return ret;
 }
 
+/* state up|down: whether the partition carries traffic. */
+static int partition_state(struct ctl_args *a, const char *s)
+{
+	uint32_t state;
+
+	if (ctl_enum_value(ctl_admin_state_names,
+			   CTL_ARRAY_SIZE(ctl_admin_state_names), s, &state))
+		return ctl_args_bad(a, "state", s, "up or down");
+	if (aifab_nl_req_u32(&a->req, AIFAB_A_PARTITION_ADMIN_STATE, state))
+		return -EINVAL;
+	return 0;
+}
+
 /*
  * partition set NAME add|del dev DEV... One direction per command: a device
- * may be called "del", so a list could not tell where it stops.
+ * may be called "del", so a list could not tell where it stops. netns and
+ * state are one setting per command too.
  */
 static int partition_set_args(int argc, char **argv, struct ctl_args *a)
 {
@@ -186,6 +207,10 @@ static int partition_set_args(int argc, char **argv, struct ctl_args *a)
 	if (argc == 3 && !strcmp(argv[1], "netns")) {
 		ret = partition_name(a, argv[0]);
 		return ret ? ret : partition_netns(a, argv[2]);
+	}
+	if (argc == 3 && !strcmp(argv[1], "state")) {
+		ret = partition_name(a, argv[0]);
+		return ret ? ret : partition_state(a, argv[2]);
 	}
 	if (argc < 4 || strcmp(argv[2], "dev"))
 		return -EINVAL;
@@ -222,6 +247,7 @@ const struct ctl_obj ctl_partition_obj = {
 	"aifabctl partition { show [NAME]"
 	" | add NAME tenant TENANT [netns NS] [dev DEV...]"
 	" | set NAME { add | del } dev DEV... | set NAME netns { NS | none }"
+	" | set NAME state { up | down }"
 	" | del NAME }",
 	partition_cmds, CTL_ARRAY_SIZE(partition_cmds),
 };

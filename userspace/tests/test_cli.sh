@@ -52,7 +52,7 @@ skip()
 	echo "ok $n - $1 # SKIP $2"
 }
 
-echo "1..12"
+echo "1..13"
 t "-V prints the version" 0 "aifabctl * (netlink family aifab version 1)" "" -- -V
 t "--help prints the usage on stdout" 0 "Usage: aifabctl *" "" -- --help
 t "no object: usage on stderr" 1 "" "Usage: aifabctl *" --
@@ -74,6 +74,9 @@ t "topology from standard input" 1 "" \
 	-- topology load - </dev/null
 t "--prometheus is an option of stats show" 1 "" "*Usage: aifabctl *" \
 	-- --prometheus stats show
+t "bad partition state refused before the kernel" 1 "" \
+	'aifabctl: invalid state "sideways": expected up or down' \
+	-- partition set p1 state sideways
 if [ -e /sys/module/aifab ]; then
 	skip "dev show without the module" "the aifab module is loaded"
 	skip "-j dev show without the module" "the aifab module is loaded"

@@ -424,6 +424,31 @@ static void test_partition_netns_args(void **state)
 	assert_usage(ARGS(ctl_partition_obj, "set", "p1", "netns", "a", "b"));
 }
 
+static void test_partition_state_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ARGS(ctl_partition_obj, "set", "p1", "state", "down"),
+			 0);
+	assert_req(AIFAB_CMD_PARTITION_SET, false, 2);
+	assert_str_attr(0, AIFAB_A_PARTITION_NAME, "p1");
+	assert_u32_attr(1, AIFAB_A_PARTITION_ADMIN_STATE, AIFAB_ADMIN_STATE_DOWN);
+	assert_int_equal(ARGS(ctl_partition_obj, "set", "p1", "state", "up"),
+			 0);
+	assert_req(AIFAB_CMD_PARTITION_SET, false, 2);
+	assert_u32_attr(1, AIFAB_A_PARTITION_ADMIN_STATE, AIFAB_ADMIN_STATE_UP);
+
+	/* "degraded" is a link's operational state, never asked for. */
+	assert_bad(ARGS(ctl_partition_obj, "set", "p1", "state", "degraded"),
+		   "state", "degraded");
+	assert_bad(ARGS(ctl_partition_obj, "set", "p1", "state", "UP"),
+		   "state", "UP");
+	assert_bad(ARGS(ctl_partition_obj, "set", "p 1", "state", "up"),
+		   "partition name", "p 1");
+	assert_usage(ARGS(ctl_partition_obj, "set", "p1", "state"));
+	assert_usage(ARGS(ctl_partition_obj, "set", "p1", "state", "up",
+			  "down"));
+}
+
 static void test_partition_show_del_args(void **state)
 {
 	(void)state;
@@ -533,7 +558,8 @@ static void test_cli_usage(void **state)
 			    "Usage: aifabctl partition { show [NAME] | "
 			    "add NAME tenant TENANT [netns NS] [dev DEV...] | "
 			    "set NAME { add | del } dev DEV... | "
-			    "set NAME netns { NS | none } | del NAME }\n");
+			    "set NAME netns { NS | none } | "
+			    "set NAME state { up | down } | del NAME }\n");
 
 	assert_int_equal(FAKE_RUN(fk, 0, "fence", "add"), 1);
 	assert_string_equal(fk->err, "Usage: aifabctl fence { show | "
@@ -696,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_partition_add_many),
 		cmocka_unit_test(test_partition_set_args),
 		cmocka_unit_test(test_partition_netns_args),
+		cmocka_unit_test(test_partition_state_args),
 		cmocka_unit_test(test_partition_show_del_args),
 		cmocka_unit_test(test_fence_args),
 		cmocka_unit_test(test_route_monitor_args),

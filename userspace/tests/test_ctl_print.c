@@ -430,22 +430,43 @@ static void test_partition_show(void **state)
 {
 	const char *devs[] = { "accel0", "accel1", "efa0", NULL };
 	struct fake *fk = *state;
+	struct nlmsghdr *nlh;
 
-	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 1, "p1",
-				   "acme", devs));
-	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 2, "p2",
-				   "beta", NULL));
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_GET, 1, "p1", "acme", devs);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ADMIN_STATE,
+			 AIFAB_ADMIN_STATE_UP);
+	fake_end(fk, nlh);
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_GET, 2, "p2", "beta", NULL);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ADMIN_STATE,
+			 AIFAB_ADMIN_STATE_DOWN);
+	fake_end(fk, nlh);
 	assert_int_equal(FAKE_RUN(fk, TEXT, "partition", "show"), 0);
-	assert_output(fk, "p1: tenant acme devices accel0 accel1 efa0\n"
-			  "p2: tenant beta devices -\n");
+	assert_output(fk, "p1: tenant acme state up devices accel0 accel1 efa0\n"
+			  "p2: tenant beta state down devices -\n");
 
 	assert_int_equal(FAKE_RUN(fk, JSON, "partition", "show"), 0);
 	assert_output(fk,
 		"[{\"id\":1,\"name\":\"p1\",\"tenant\":\"acme\","
-		"\"netns_cookie\":null,"
+		"\"admin_state\":\"up\",\"netns_cookie\":null,"
 		"\"devices\":[\"accel0\",\"accel1\",\"efa0\"]},"
 		"{\"id\":2,\"name\":\"p2\",\"tenant\":\"beta\","
-		"\"netns_cookie\":null,\"devices\":[]}]\n");
+		"\"admin_state\":\"down\",\"netns_cookie\":null,"
+		"\"devices\":[]}]\n");
+
+	/* A module without admin states: no text, null in JSON. */
+	fk->len = 0;
+	fake_end(fk, put_partition(fk, AIFAB_CMD_PARTITION_GET, 2, "p2",
+				   "beta", NULL));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "partition", "show"), 0);
+	assert_output(fk, "p2: tenant beta devices -\n");
+
+	/* A state this tool does not know yet. */
+	fk->len = 0;
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_GET, 2, "p2", "beta", NULL);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ADMIN_STATE, 7);
+	fake_end(fk, nlh);
+	assert_int_equal(FAKE_RUN(fk, TEXT, "partition", "show"), 0);
+	assert_output(fk, "p2: tenant beta state unknown devices -\n");
 }
 
 static void test_partition_malformed(void **state)
@@ -592,6 +613,14 @@ static void test_route_refused(void **state)
 				  "accel2"), 2);
 	assert_output(fk, "accel0 -> accel2: refused reason no-path "
 			  "src-partition - dst-partition -\n");
+
+	fk->len = 0;
+	fake_end(fk, put_route(fk, false, AIFAB_ROUTE_REASON_PARTITION_DOWN,
+			       false, "p1", "p1"));
+	assert_int_equal(FAKE_RUN(fk, TEXT, "route", "get", "accel0",
+				  "accel1"), 2);
+	assert_output(fk, "accel0 -> accel2: refused reason partition-down "
+			  "src-partition p1 dst-partition p1\n");
 }
 
 static void test_route_malformed(void **state)
@@ -756,8 +785,8 @@ static void test_monitor_partition(void **state)
 	mon_print(&m, nlh, JSON);
 	assert_string_equal(m.buf,
 		"{\"event\":\"partition\",\"action\":\"new\",\"id\":4,"
-		"\"name\":\"p1\",\"tenant\":\"acme\",\"netns_cookie\":null,"
-		"\"devices\":[\"accel0\"]}\n");
+		"\"name\":\"p1\",\"tenant\":\"acme\",\"admin_state\":null,"
+		"\"netns_cookie\":null,\"devices\":[\"accel0\"]}\n");
 
 	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",
 			    NULL);
@@ -765,6 +794,7 @@ static void test_monitor_partition(void **state)
 			 AIFAB_PARTITION_EVENT_DEL);
 	mon_print(&m, nlh, TEXT);
 	assert_string_equal(m.buf, "[partition] del p1: tenant acme devices -\n");
+
 	free(m.buf);
 }
 

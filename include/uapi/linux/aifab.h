@@ -59,9 +59,11 @@ enum aifab_link_state {
 };
 
 /**
- * enum aifab_admin_state - state an operator asks a link to be in
- * @AIFAB_ADMIN_STATE_UP: the link may carry traffic
- * @AIFAB_ADMIN_STATE_DOWN: the link is forced down
+ * enum aifab_admin_state - state an operator asks a link or a partition to
+ *	be in
+ * @AIFAB_ADMIN_STATE_UP: the link or partition may carry traffic
+ * @AIFAB_ADMIN_STATE_DOWN: the link is forced down; the partition carries
+ *	no traffic
  */
 enum aifab_admin_state {
 	AIFAB_ADMIN_STATE_UP = 1,
@@ -76,18 +78,22 @@ enum aifab_admin_state {
  *	other is in none
  * @AIFAB_ROUTE_REASON_NO_PATH: no chain of up or degraded links joins the
  *	two devices
+ * @AIFAB_ROUTE_REASON_PARTITION_DOWN: one device, or both, is in a
+ *	partition whose admin state is %AIFAB_ADMIN_STATE_DOWN
  */
 enum aifab_route_reason {
 	AIFAB_ROUTE_REASON_FENCE = 1,
 	AIFAB_ROUTE_REASON_UNPARTITIONED,
 	AIFAB_ROUTE_REASON_NO_PATH,
+	AIFAB_ROUTE_REASON_PARTITION_DOWN,
 };
 
 /**
  * enum aifab_partition_event - what happened to a partition
  * @AIFAB_PARTITION_EVENT_NEW: it was created
  * @AIFAB_PARTITION_EVENT_DEL: it was deleted
- * @AIFAB_PARTITION_EVENT_CHANGE: devices joined or left it
+ * @AIFAB_PARTITION_EVENT_CHANGE: devices joined or left it, or its network
+ *	namespace binding or admin state changed
  */
 enum aifab_partition_event {
 	AIFAB_PARTITION_EVENT_NEW = 1,
@@ -237,6 +243,12 @@ enum aifab_a_link {
  * @AIFAB_A_PARTITION_NETNS_COOKIE: u64, the cookie (SO_NETNS_COOKIE) of
  *	the namespace the partition is bound to; absent when not bound
  * @AIFAB_A_PARTITION_PAD: padding for 64-bit attributes; never carries data
+ * @AIFAB_A_PARTITION_ADMIN_STATE: u32, &enum aifab_admin_state: whether the
+ *	partition carries traffic. In every reply and PARTITION_NTF; settable
+ *	in PARTITION_NEW (%AIFAB_ADMIN_STATE_UP when absent) and
+ *	PARTITION_SET. While it is %AIFAB_ADMIN_STATE_DOWN, every route to or
+ *	from a member device is refused with
+ *	%AIFAB_ROUTE_REASON_PARTITION_DOWN; the devices still open
  * @__AIFAB_A_PARTITION_MAX: one past the last attribute
  * @AIFAB_A_PARTITION_MAX: the last attribute
  */
@@ -251,6 +263,7 @@ enum aifab_a_partition {
 	AIFAB_A_PARTITION_NETNS_FD,
 	AIFAB_A_PARTITION_NETNS_COOKIE,
 	AIFAB_A_PARTITION_PAD,
+	AIFAB_A_PARTITION_ADMIN_STATE,
 
 	__AIFAB_A_PARTITION_MAX,
 	AIFAB_A_PARTITION_MAX = __AIFAB_A_PARTITION_MAX - 1
@@ -413,7 +426,8 @@ enum aifab_a_topology {
  * @AIFAB_CMD_PARTITION_NEW: create a partition, optionally with devices
  *	(admin)
  * @AIFAB_CMD_PARTITION_DEL: delete a partition, releasing its devices (admin)
- * @AIFAB_CMD_PARTITION_SET: add and remove devices, atomically (admin)
+ * @AIFAB_CMD_PARTITION_SET: add and remove devices, atomically, and change
+ *	the network namespace binding and the admin state (admin)
  * @AIFAB_CMD_FENCE_GET: dump fences; &enum aifab_a_fence
  * @AIFAB_CMD_FENCE_NEW: allow traffic between two partitions (admin)
  * @AIFAB_CMD_FENCE_DEL: remove that permission (admin)
