@@ -23,7 +23,10 @@
  *   for the same reason (an error rate hovering at the threshold). 0
  *   disables damping. The kernel itself keeps routing over a damped link;
  *   only the policy's decisions treat it as down, and so a reroute check
- *   does not accept a path through one.
+ *   does not accept a path through one: while the kernel's (shortest) path
+ *   crosses a damped link, whether another exists is unknown, and the last
+ *   reroute verdict stands. A partition's reason calls a damped link down
+ *   too, so that it does not change with every flap.
  *
  * - Which partitions a link affects. Those whose member-to-member routes
  *   use it, as learned (one ROUTE_GET per ordered member pair, since a
@@ -199,6 +202,7 @@ struct aifabd_policy_part {
 	bool operator_down;		/* someone else did */
 	bool stranded;			/* a reroute found a pair with no
 					 * usable path: any link may help */
+	bool rerouted;			/* its state is a reroute check's */
 	int64_t retry_at;		/* a refused admin change; 0: none */
 };
 

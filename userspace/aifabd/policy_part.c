@@ -295,30 +295,36 @@ static bool pair_ask(struct aifabd_policy *p, struct aifabd_policy_part *part,
 	return true;
 }
 
-/* One pair, rerouted around @bad; false with @v set when it cannot be. */
-static bool pair_reroute(struct aifabd_policy *p,
-			 struct aifabd_policy_part *part,
-			 const struct aifabd_policy_pair *pr,
-			 struct verdict *v, char *desc,
-			 const struct aifabd_policy_link **deg)
+/* What a reroute check learned of one pair. */
+enum pair_answer {
+	PAIR_OK,			/* a path over links that are up */
+	PAIR_FAILED,			/* none, or the query failed */
+	PAIR_UNKNOWN,			/* the kernel's path crosses a damped
+					 * link: whether another exists, its
+					 * shortest-path answer cannot say */
+};
+
+/* One pair, rerouted around dead links; @v says why when not PAIR_OK. */
+static enum pair_answer pair_reroute(struct aifabd_policy *p,
+				     struct aifabd_policy_part *part,
+				     const struct aifabd_policy_pair *pr,
+				     struct verdict *v, char *desc,
+				     char **detour)
 {
 	const struct aifabd_policy_link *dead;
 	char *path;
 
 	if (!pair_ask(p, part, pr, v, &path))
-		return false;
+		return PAIR_FAILED;
 	dead = path_find(p, path, policy_counts_down);
 	if (dead) {
 		verdict_set(v, AIFABD_HSTATE_DEGRADED,
-			    "the only path from %s to %s crosses %s link %s",
-			    pr->src, pr->dst, aifabd_hstate_name(dead->state),
-			    dead->name);
+			    "the only path from %s to %s crosses damped link %s",
+			    pr->src, pr->dst, dead->name);
 		free(path);
-		return false;
+		return PAIR_UNKNOWN;
 	}
-	if (!*deg)
-		*deg = path_find(p, path, link_degraded);
-	if (policy_path_add(&part->detour, path))
+	if (policy_path_add(detour, path))
 		p->err = -ENOMEM;
 	if (path_find(p, pr->path, policy_counts_down)) {
 		char hop[AIFABD_POLICY_WHY_MAX];
@@ -328,45 +334,55 @@ static bool pair_reroute(struct aifabd_policy *p,
 		why_append(desc, AIFABD_POLICY_WHY_MAX - 64, hop);
 	}
 	free(path);
-	return true;
+	return PAIR_OK;
 }
 
-/* reroute: every pair must still have a path that avoids dead links. */
+/*
+ * reroute: every pair must still have a path that avoids dead links.
+ * While the kernel routes a pair over a damped link, the last verdict
+ * stands: damping exists so that a flap changes no decision.
+ */
 static void part_reroute(struct aifabd_policy *p,
 			 struct aifabd_policy_part *part,
 			 const struct aifabd_policy_link *bad,
 			 struct verdict *v, int64_t now)
 {
-	const struct aifabd_policy_link *deg = NULL;
+	const struct aifabd_policy_link *deg;
 	char desc[AIFABD_POLICY_WHY_MAX] = "";
 	char why[AIFABD_POLICY_WHY_MAX];
+	enum pair_answer ans = PAIR_OK;
+	char *detour = NULL;
 	struct verdict sub;
 	size_t i;
 
-	policy_fmt(why, sizeof(why), "link %s %s, policy reroute", bad->name,
-		   aifabd_hstate_name(bad->state));
+	policy_fmt(why, sizeof(why), "link %s down, policy reroute",
+		   bad->name);
 	if (!part_up(p, part, why, v, now))
 		return;
-	free(part->detour);
-	part->detour = NULL;
-	for (i = 0; i < part->npairs; i++) {
-		if (!pair_reroute(p, part, &part->pairs[i], &sub, desc, &deg)) {
-			verdict_set(v, sub.state, "link %s %s; %s", bad->name,
-				    aifabd_hstate_name(bad->state), sub.why);
-			part->stranded = true;
-			return;
-		}
+	for (i = 0; ans == PAIR_OK && i < part->npairs; i++)
+		ans = pair_reroute(p, part, &part->pairs[i], &sub, desc,
+				   &detour);
+	if (ans == PAIR_UNKNOWN && part->rerouted) {
+		free(detour);
+		v->state = part->state;
+		ctl_strscpy(v->why, part->why, sizeof(v->why));
+		return;
 	}
-	part->stranded = false;
-	if (deg)
+	free(part->detour);
+	part->detour = detour;
+	part->rerouted = true;
+	part->stranded = ans != PAIR_OK;
+	deg = path_find(p, detour, link_degraded);
+	if (ans != PAIR_OK)
+		verdict_set(v, sub.state, "link %s down; %s", bad->name,
+			    sub.why);
+	else if (deg)
 		verdict_set(v, AIFABD_HSTATE_DEGRADED,
-			    "link %s %s, rerouted over degraded link %s",
-			    bad->name, aifabd_hstate_name(bad->state),
-			    deg->name);
+			    "link %s down, rerouted over degraded link %s",
+			    bad->name, deg->name);
 	else
-		verdict_set(v, AIFABD_HSTATE_UP, "link %s %s, rerouted: %s",
-			    bad->name, aifabd_hstate_name(bad->state),
-			    *desc ? desc : "no route used it");
+		verdict_set(v, AIFABD_HSTATE_UP, "link %s down, rerouted: %s",
+			    bad->name, *desc ? desc : "no route used it");
 }
 
 static void part_link_down(struct aifabd_policy *p,
@@ -374,7 +390,7 @@ static void part_link_down(struct aifabd_policy *p,
 			   const struct aifabd_policy_link *bad,
 			   struct verdict *v, int64_t now)
 {
-	const char *st = aifabd_hstate_name(bad->state);
+	const char *st = "down";
 	char why[AIFABD_POLICY_WHY_MAX];
 
 	switch (p->set.on_link_down) {
@@ -426,6 +442,7 @@ static void part_healthy(struct aifabd_policy *p,
 	free(part->detour);
 	part->detour = NULL;
 	part->stranded = false;
+	part->rerouted = false;
 	if (!part_relearn(p, part, v))
 		return;
 	deg = part_find_link(p, part, link_degraded);

@@ -331,7 +331,8 @@ static void test_damping_flap(void **state)
 	marks += count(f, AIFABD_ACT_MARK_PARTITION, "partition red");
 	assert_int_equal(link_of(f, "l01")->state, AIFABD_HSTATE_DAMPED);
 	assert_int_equal(link_of(f, "l01")->hold_until, 2000 + DAMP);
-	assert_part(f, "red", AIFABD_HSTATE_DEGRADED, "link l01 damped");
+	assert_part(f, "red", AIFABD_HSTATE_DEGRADED,
+		    "link l01 down, policy degrade");
 	event(f, "l01", AIFAB_LINK_STATE_DOWN, 4000);
 	event(f, "l01", AIFAB_LINK_STATE_UP, 4500);
 	marks += count(f, AIFABD_ACT_MARK_PARTITION, "partition red");
@@ -349,6 +350,27 @@ static void test_damping_flap(void **state)
 	assert_int_equal(f->admin_calls, 0);
 }
 
+/* Under reroute, flaps change neither red's state nor its reason. */
+static void test_damping_flap_reroute(void **state)
+{
+	struct fab *f = *state;
+	unsigned int marks = 0;
+	int64_t t;
+
+	configure(f, AIFABD_LINK_DOWN_REROUTE, DAMP, 0);
+	event(f, "l01", AIFAB_LINK_STATE_DOWN, 100);
+	assert_int_equal(count(f, AIFABD_ACT_MARK_PARTITION, "partition red"),
+			 1);
+	for (t = 200; t < 3000; t += 200) {
+		event(f, "l01", t % 400 ? AIFAB_LINK_STATE_UP :
+		      AIFAB_LINK_STATE_DOWN, t);
+		marks += count(f, AIFABD_ACT_MARK_PARTITION, "partition red");
+		assert_int_equal(tick(f, t + 1), t % 400 ? t + DAMP : 0);
+	}
+	assert_int_equal(marks, 0);
+	assert_part(f, "red", AIFABD_HSTATE_UP, "link l01 down, rerouted");
+}
+
 static void test_damping_recovers(void **state)
 {
 	struct fab *f = *state;
@@ -357,7 +379,7 @@ static void test_damping_recovers(void **state)
 	event(f, "l2f", AIFAB_LINK_STATE_DOWN, 10);
 	event(f, "l2f", AIFAB_LINK_STATE_UP, 20);
 	assert_int_equal(tick(f, 20 + DAMP - 1), 20 + DAMP);
-	assert_part(f, "blue", AIFABD_HSTATE_DEGRADED, "l2f damped");
+	assert_part(f, "blue", AIFABD_HSTATE_DEGRADED, "l2f down");
 	assert_int_equal(tick(f, 20 + DAMP), 0);
 	assert_int_equal(link_of(f, "l2f")->state, AIFABD_HSTATE_UP);
 	assert_string_equal(link_of(f, "l2f")->why, "stayed up for 5000 ms");
@@ -394,7 +416,7 @@ static void test_policy_down(void **state)
 	assert_part(f, "blue", AIFABD_HSTATE_UP, "up");
 	event(f, "l01", AIFAB_LINK_STATE_UP, 200);
 	assert_int_equal(f->admin_calls, 1);
-	assert_part(f, "red", AIFABD_HSTATE_DOWN, "link l01 damped, policy down");
+	assert_part(f, "red", AIFABD_HSTATE_DOWN, "link l01 down, policy down");
 	tick(f, 200 + DAMP);
 	assert_int_equal(f->admin_calls, 2);
 	assert_admin(f, "red", true);
@@ -434,14 +456,31 @@ static void test_policy_reroute(void **state)
 	assert_part(f, "red", AIFABD_HSTATE_DEGRADED,
 		    "no path from accel0 to accel1");
 	event(f, "l23", AIFAB_LINK_STATE_UP, 300);
-	/* Back, but damped: a path over it is no path yet. */
-	assert_part(f, "red", AIFABD_HSTATE_DEGRADED, "crosses damped link l23");
+	/* Back, but damped: the verdict stands until it is up for good. */
+	assert_part(f, "red", AIFABD_HSTATE_DEGRADED,
+		    "no path from accel0 to accel1");
 	tick(f, 300 + DAMP);
 	assert_part(f, "red", AIFABD_HSTATE_UP, "rerouted");
 	event(f, "l01", AIFAB_LINK_STATE_UP, 400);
 	tick(f, 400 + DAMP);
 	assert_part(f, "red", AIFABD_HSTATE_UP, "links of its routes are up");
 	assert_null(part(f, "red")->detour);
+}
+
+/* With no verdict yet, a path over a damped link is not taken on trust. */
+static void test_reroute_damped(void **state)
+{
+	struct fab *f = *state;
+
+	configure(f, AIFABD_LINK_DOWN_DEGRADE, DAMP, 0);
+	event(f, "l01", AIFAB_LINK_STATE_DOWN, 100);
+	event(f, "l01", AIFAB_LINK_STATE_UP, 200);
+	configure(f, AIFABD_LINK_DOWN_REROUTE, DAMP, 300);
+	assert_part(f, "red", AIFABD_HSTATE_DEGRADED,
+		    "link l01 down; the only path from accel0 to accel1 "
+		    "crosses damped link l01");
+	tick(f, 200 + DAMP);
+	assert_part(f, "red", AIFABD_HSTATE_UP, "links of its routes are up");
 }
 
 static void test_reroute_fallback(void **state)
@@ -672,7 +711,7 @@ static void test_save_restore(void **state)
 	assert_int_equal(q->nparts, NPARTS);
 	assert_true(q->parts[0].policy_down);
 	assert_int_equal(q->parts[0].since, 100 - 3000);
-	assert_string_equal(q->parts[0].why, "link l01 damped, policy down");
+	assert_string_equal(q->parts[0].why, "link l01 down, policy down");
 	assert_string_equal(q->parts[0].pairs[0].path, "l01");
 	assert_int_equal(aifabd_policy_ndecisions(q),
 			 aifabd_policy_ndecisions(f->p));
@@ -759,6 +798,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_learn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damping_flap, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_damping_flap_reroute, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_damping_recovers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_damping_off, setup,
@@ -768,6 +809,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_degrade, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_policy_reroute, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reroute_damped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reroute_fallback, setup,
 						teardown),
