@@ -424,7 +424,7 @@ static const struct cp_map cp_link_map = {
 
 static int cp_link(struct cp *cp, const yaml_node_t *node, void *arg)
 {
-	struct aifabd_health *h = arg;
+	struct aifabd_health_config *h = arg;
 	struct aifabd_link_policy *l;
 	int ret = cp_entry(cp, node, "links");
 
@@ -441,7 +441,7 @@ static int cp_health_degrade(struct cp *cp, const yaml_node_t *val,
 			     const char *key, void *entry)
 {
 	return cp_degrade(cp, val, key,
-			  &((struct aifabd_health *)entry)->degrade_ppm);
+			  &((struct aifabd_health_config *)entry)->degrade_ppm);
 }
 
 static int cp_health_damping(struct cp *cp, const yaml_node_t *val,
@@ -449,7 +449,7 @@ static int cp_health_damping(struct cp *cp, const yaml_node_t *val,
 {
 	return cp_u32(cp, val, key, AIFABD_FLAP_DAMPING_MS_MAX,
 		      "an integer from 0 to 3600000",
-		      &((struct aifabd_health *)entry)->flap_damping_ms);
+		      &((struct aifabd_health_config *)entry)->flap_damping_ms);
 }
 
 static const char *const cp_link_down_names[] = {
@@ -469,7 +469,7 @@ static int cp_health_link_down(struct cp *cp, const yaml_node_t *val,
 		return -EINVAL;
 	for (i = 0; i < CTL_ARRAY_SIZE(cp_link_down_names); i++) {
 		if (!strcmp(s, cp_link_down_names[i])) {
-			((struct aifabd_health *)entry)->on_link_down = i;
+			((struct aifabd_health_config *)entry)->on_link_down = i;
 			return 0;
 		}
 	}
@@ -728,7 +728,7 @@ static int cp_check_fence(struct cp *cp, size_t i)
 
 static int cp_check_links(struct cp *cp)
 {
-	const struct aifabd_health *h = &cp->cfg->health;
+	const struct aifabd_health_config *h = &cp->cfg->health;
 	size_t dup, first, i;
 
 	if (cp_first_dup(h->links, h->nlinks, sizeof(*h->links), &dup,

@@ -114,7 +114,7 @@ struct aifabd_link_policy {
 	struct aifabd_pos pos;
 };
 
-struct aifabd_health {
+struct aifabd_health_config {
 	uint32_t degrade_ppm;
 	uint32_t flap_damping_ms;
 	enum aifabd_link_down on_link_down;
@@ -136,7 +136,7 @@ struct aifabd_config {
 	struct aifabd_fence *fences;
 	size_t nfences;
 	size_t cap_fences;
-	struct aifabd_health health;
+	struct aifabd_health_config health;
 };
 
 /* Why a configuration was refused. */
