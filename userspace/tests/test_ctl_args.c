@@ -496,7 +496,7 @@ static int teardown(void **state)
 	"Usage: aifabctl [ -j | --json ] [ -p | --pretty ] OBJECT COMMAND [ARGS]\n" \
 	"       aifabctl { -h | --help | -V | --version }\n" \
 	"where  OBJECT := { dev | link | partition | fence | route | monitor |\n" \
-	"                   stats | topology }\n"
+	"                   stats | topology | reload | health }\n"
 
 static void test_cli_usage(void **state)
 {
