@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "fmt.h"
 #include "ctl.h"
 #include "daemon_proto.h"
 
@@ -122,13 +123,13 @@ static const char *health_str(struct json_object *e, const char *key)
 
 static void health_table(FILE *f, const char *title, struct json_object *arr)
 {
-	struct json_object *e;
 	size_t i;
 
 	fprintf(f, "%s:\n%-31s %-9s %-20s %s\n", title, "NAME", "STATE",
 		"SINCE", "WHY");
 	for (i = 0; i < json_object_array_length(arr); i++) {
-		e = json_object_array_get_idx(arr, i);
+		struct json_object *e = json_object_array_get_idx(arr, i);
+
 		fprintf(f, "%-31s %-9s %-20s %s\n", health_str(e, "name"),
 			health_str(e, "state"), health_str(e, "since"),
 			health_str(e, "why"));
@@ -139,10 +140,10 @@ static int health_json(struct ctl *ctl, struct json_object *links,
 		       struct json_object *parts, struct json_object *dec)
 {
 	struct json_object *o = json_object_new_object();
-	int flags = ctl->out_flags & AIFAB_OUT_PRETTY ?
-		    JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN;
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 
-	flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
+	if (ctl->out_flags & AIFAB_OUT_PRETTY)
+		flags |= JSON_C_TO_STRING_PRETTY;
 
 	if (!o)
 		return ctl_fail(ctl, -ENOMEM);
@@ -201,7 +202,7 @@ int health_print(struct ctl *ctl, const char *path, bool json)
 static int health_show_run(struct ctl *ctl, const struct ctl_args *a)
 {
 	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s/%s", a->run_dir,
+	int n = aifab_fmt(path, sizeof(path), "%s/%s", a->run_dir,
 			 AIFABD_STATUS_NAME);
 
 	if (n < 0 || (size_t)n >= sizeof(path))

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "ctlsock.h"
 #include "log.h"
 
@@ -28,11 +29,11 @@ int aifabd_ctlsock_open(struct aifabd_ctlsock *cs, const char *run_dir)
 	int n, ret = 0;
 
 	*cs = (struct aifabd_ctlsock){ .fd = -1 };
-	n = snprintf(cs->path, sizeof(cs->path), "%s/%s", run_dir,
+	n = aifab_fmt(cs->path, sizeof(cs->path), "%s/%s", run_dir,
 		     AIFABD_SOCK_NAME);
 	if (n < 0 || (size_t)n >= sizeof(cs->path))
 		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, cs->path, sizeof(sa.sun_path));
+	aifab_fmt(sa.sun_path, sizeof(sa.sun_path), "%s", cs->path);
 	cs->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			0);
 	if (cs->fd < 0)
@@ -63,15 +64,17 @@ void aifabd_ctlsock_close(struct aifabd_ctlsock *cs)
 	cs->fd = -1;
 }
 
+/* One message of a header and a body, gathered by the kernel. */
 static int ctlsock_send(int fd, const char *head, const char *body,
 			size_t len)
 {
-	char msg[AIFABD_PROTO_MSG_MAX];
-	size_t hlen = strlen(head);
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)head, .iov_len = strlen(head) },
+		{ .iov_base = (void *)body, .iov_len = len },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
 
-	memcpy(msg, head, hlen);
-	memcpy(msg + hlen, body, len);
-	if (send(fd, msg, hlen + len, MSG_NOSIGNAL) < 0)
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
 		return -errno;
 	return 0;
 }
@@ -91,16 +94,16 @@ int aifabd_ctlsock_reply(int fd, const char *text, size_t len,
 {
 	size_t room = AIFABD_PROTO_MSG_MAX - strlen(AIFABD_PROTO_TEXT);
 	char last[32];
-	size_t n;
 	int ret = 0;
 
-	while (!ret && len) {
-		n = len < room ? len : room;
+	while (!ret && text && len) {
+		size_t n = len < room ? len : room;
+
 		ret = ctlsock_send(fd, AIFABD_PROTO_TEXT, text, n);
 		text += n;
 		len -= n;
 	}
-	snprintf(last, sizeof(last), "%s\n", aifabd_proto_status_name(st));
+	aifab_fmt(last, sizeof(last), "%s\n", aifabd_proto_status_name(st));
 	return ret ? ret : ctlsock_send(fd, AIFABD_PROTO_STATUS, last,
 					strlen(last));
 }
@@ -108,26 +111,30 @@ int aifabd_ctlsock_reply(int fd, const char *text, size_t len,
 static void ctlsock_refuse(int fd, const char *why)
 {
 	char text[160];
-	int n = snprintf(text, sizeof(text), "aifabd: %s\n", why);
+	int n = aifab_fmt(text, sizeof(text), "aifabd: %s\n", why);
 
 	aifabd_log(LOG_WARNING, "control socket: %s", why);
 	aifabd_ctlsock_reply(fd, text, n, AIFABD_REPLY_ERROR);
 	close(fd);
 }
 
-/* Only root: the socket's mode says so, and the peer's credentials too. */
+/*
+ * Only root: the socket's mode says so, and the peer's credentials too.
+ * @why is left empty for root.
+ */
 static bool ctlsock_root(int fd, char *why, size_t len)
 {
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 
+	*why = '\0';
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen)) {
-		snprintf(why, len, "cannot read the peer's credentials: %s",
+		aifab_fmt(why, len, "cannot read the peer's credentials: %s",
 			 strerror(errno));
 		return false;
 	}
 	if (cred.uid) {
-		snprintf(why, len, "permission denied: uid %u (pid %d) is "
+		aifab_fmt(why, len, "permission denied: uid %u (pid %d) is "
 			 "not root, and the control socket is for root only",
 			 (unsigned int)cred.uid, (int)cred.pid);
 		return false;
@@ -140,29 +147,28 @@ static bool ctlsock_root(int fd, char *why, size_t len)
  * @cs: The socket.
  * @now_ms: The time, CLOCK_MONOTONIC, for the clients' deadlines.
  *
- * One that is not root, or that finds the table full, gets an error reply
- * and is closed at once.
+ * A peer that is not root is kept like any other, with the reason it is
+ * refused, which its reply gives. One that finds the table full gets an
+ * error reply and is closed at once.
  */
 void aifabd_ctlsock_accept(struct aifabd_ctlsock *cs, uint64_t now_ms)
 {
 	/* The reply must not stall the daemon on a client that never reads. */
 	struct timeval tv = { .tv_sec = 1 };
-	char why[160];
+	struct aifabd_ctl_client *c;
 	int fd;
 
 	while ((fd = accept4(cs->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (!ctlsock_root(fd, why, sizeof(why))) {
-			ctlsock_refuse(fd, why);
-			continue;
-		}
 		if (cs->nclients == AIFABD_CTL_CLIENTS) {
 			ctlsock_refuse(fd, "too many connections waiting");
 			continue;
 		}
-		cs->clients[cs->nclients].fd = fd;
-		cs->clients[cs->nclients++].deadline_ms =
-			now_ms + AIFABD_CTL_TIMEOUT_MS;
+		c = &cs->clients[cs->nclients++];
+		*c = (struct aifabd_ctl_client){
+			.fd = fd, .deadline_ms = now_ms + AIFABD_CTL_TIMEOUT_MS,
+		};
+		ctlsock_root(fd, c->denied, sizeof(c->denied));
 	}
 	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 		aifabd_log(LOG_WARNING, "control socket: accept: %s",

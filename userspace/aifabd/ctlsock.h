@@ -23,6 +23,12 @@
 struct aifabd_ctl_client {
 	int fd;
 	uint64_t deadline_ms;		/* CLOCK_MONOTONIC */
+	/*
+	 * Why the peer may not use the socket ("" if it may). It is told so
+	 * once its request is read: closing a socket with a request unread
+	 * would reset the connection, and the client would never see why.
+	 */
+	char denied[160];
 };
 
 struct aifabd_ctlsock {

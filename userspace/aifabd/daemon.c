@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "../aifabctl/ctl.h"
 #include "config.h"
 #include "ctlsock.h"
@@ -81,15 +82,16 @@ uint64_t aifabd_now_ms(void)
 /* Paths are kept absolute: a detached daemon runs in "/". */
 static int daemon_abs(char *dst, size_t len, const char *path)
 {
-	char cwd[PATH_MAX];
 	int n;
 
 	if (path[0] == '/') {
-		n = snprintf(dst, len, "%s", path);
+		n = aifab_fmt(dst, len, "%s", path);
 	} else {
+		char cwd[PATH_MAX];
+
 		if (!getcwd(cwd, sizeof(cwd)))
 			return -errno;
-		n = snprintf(dst, len, "%s/%s", cwd, path);
+		n = aifab_fmt(dst, len, "%s/%s", cwd, path);
 	}
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -107,9 +109,9 @@ static int daemon_paths(struct aifabd_daemon *d)
 				 d->o->config);
 	if (ret)
 		return ret;
-	n1 = snprintf(d->pid_path, sizeof(d->pid_path), "%s/%s", d->run_dir,
+	n1 = aifab_fmt(d->pid_path, sizeof(d->pid_path), "%s/%s", d->run_dir,
 		      AIFABD_PID_NAME);
-	n2 = snprintf(d->status_path, sizeof(d->status_path), "%s/%s",
+	n2 = aifab_fmt(d->status_path, sizeof(d->status_path), "%s/%s",
 		      d->run_dir, AIFABD_STATUS_NAME);
 	if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof(d->pid_path) ||
 	    (size_t)n2 >= sizeof(d->status_path))
@@ -154,7 +156,7 @@ static int daemon_config_read(const struct aifabd_daemon *d,
 }
 
 static void daemon_config_set(struct aifabd_daemon *d,
-			      struct aifabd_config *cfg, char *text,
+			      const struct aifabd_config *cfg, char *text,
 			      size_t len)
 {
 	aifabd_config_free(&d->cfg);
@@ -328,7 +330,7 @@ static void daemon_schedule(struct aifabd_daemon *d, const char *why)
 		at = d->not_before;
 	d->recon_at = at;
 	d->recon_more = 0;
-	snprintf(d->recon_why, sizeof(d->recon_why), "%s", why);
+	aifab_fmt(d->recon_why, sizeof(d->recon_why), "%s", why);
 	aifabd_log(LOG_DEBUG, "%s: reconcile in %llu ms", why,
 		   (unsigned long long)(at - aifabd_now_ms()));
 }
@@ -393,6 +395,9 @@ static enum aifabd_reply_status daemon_reload(struct aifabd_daemon *d,
 	d->cfg_loaded = old_loaded;
 	/* Its reconcile is not repeated: the rollback restored it. */
 	daemon_backoff(d, true);
+	/* The record names the configuration in force, not the refused one. */
+	daemon_state_save(d);
+	daemon_status_write(d);
 	return st;
 }
 
@@ -444,7 +449,7 @@ static int daemon_event(const struct nlmsghdr *nlh, void *data)
 	}
 	if (ev.kind == AIFABD_EV_OTHER)
 		return 0;
-	snprintf(why, sizeof(why), "%s %s %s", aifabd_event_kind_name(ev.kind),
+	aifab_fmt(why, sizeof(why), "%s %s %s", aifabd_event_kind_name(ev.kind),
 		 ev.name, ev.kind == AIFABD_EV_PARTITION ?
 		 ctl_enum_name(part_actions, CTL_ARRAY_SIZE(part_actions),
 			       ev.action) :
@@ -484,20 +489,28 @@ static void daemon_reply(int fd, FILE *m, char **text, size_t *len,
 	free(*text);
 }
 
-static void daemon_client(struct aifabd_daemon *d, int fd)
+static void daemon_client(struct aifabd_daemon *d,
+			  const struct aifabd_ctl_client *c)
 {
 	struct json_object *doc;
 	enum aifabd_reply_status st = AIFABD_REPLY_OK;
+	enum aifabd_req req;
 	const char *why = NULL;
 	char *text = NULL;
 	size_t len = 0;
+	int fd = c->fd;
 	FILE *m = open_memstream(&text, &len);
 
 	if (!m) {
 		aifabd_ctlsock_reply(fd, NULL, 0, AIFABD_REPLY_ERROR);
 		return;
 	}
-	switch (aifabd_ctlsock_read(fd, &why)) {
+	req = aifabd_ctlsock_read(fd, &why);
+	if (*c->denied) {
+		req = AIFABD_REQ_INVALID;
+		why = c->denied;
+	}
+	switch (req) {
 	case AIFABD_REQ_RELOAD:
 		st = daemon_reload(d, "control socket", m);
 		break;
@@ -603,7 +616,7 @@ static void daemon_tick(struct aifabd_daemon *d)
 	if (d->recon_at && now >= d->recon_at) {
 		char why[200];
 
-		snprintf(why, sizeof(why), "%s%s", d->recon_why,
+		aifab_fmt(why, sizeof(why), "%s%s", d->recon_why,
 			 d->recon_more ? " and more events" : "");
 		daemon_reconcile(d, why, NULL);
 	}
@@ -621,7 +634,7 @@ static void daemon_clients(struct aifabd_daemon *d, const struct pollfd *pfd)
 	while (i-- > 0) {
 		if (!pfd[PFD_CLIENTS + i].revents)
 			continue;
-		daemon_client(d, d->cs.clients[i].fd);
+		daemon_client(d, &d->cs.clients[i]);
 		aifabd_ctlsock_drop(&d->cs, i);
 	}
 }
@@ -629,9 +642,11 @@ static void daemon_clients(struct aifabd_daemon *d, const struct pollfd *pfd)
 static int daemon_loop(struct aifabd_daemon *d)
 {
 	struct pollfd pfd[PFD_CLIENTS + AIFABD_CTL_CLIENTS];
-	size_t i, n;
+	size_t i;
 
 	while (!d->stop) {
+		size_t n;
+
 		daemon_arm(d);
 		pfd[PFD_SIG] = (struct pollfd){ d->sigfd, POLLIN, 0 };
 		pfd[PFD_MON] = (struct pollfd){ aifab_nl_fd(d->mon), POLLIN, 0 };

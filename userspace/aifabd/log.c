@@ -77,9 +77,6 @@ bool aifabd_log_enabled(int prio)
  */
 void aifabd_log(int prio, const char *fmt, ...)
 {
-	char stamp[32];
-	struct tm tm;
-	time_t now;
 	va_list ap;
 
 	if (!aifabd_log_enabled(prio))
@@ -88,7 +85,10 @@ void aifabd_log(int prio, const char *fmt, ...)
 	if (log_sink == AIFABD_LOG_SYSLOG) {
 		vsyslog(prio, fmt, ap);
 	} else {
-		now = time(NULL);
+		time_t now = time(NULL);
+		char stamp[32];
+		struct tm tm;
+
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		fprintf(stderr, "%s aifabd[%s]: ", stamp,

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "pidfile.h"
 
 /* The number the holder wrote, for the message; 0 if none yet. */
@@ -36,24 +37,24 @@ static long pidfile_holder(int fd)
  */
 int aifabd_pidfile_lock(const char *path, int *fd, char *err, size_t errlen)
 {
-	long pid;
 	int ret;
 
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (*fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		aifab_fmt(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (!flock(*fd, LOCK_EX | LOCK_NB))
 		return 0;
 	ret = -errno;
 	if (ret == -EWOULDBLOCK) {
-		pid = pidfile_holder(*fd);
-		snprintf(err, errlen, "another aifabd (pid %ld) is running: "
+		long pid = pidfile_holder(*fd);
+
+		aifab_fmt(err, errlen, "another aifabd (pid %ld) is running: "
 			 "%s is locked", pid, path);
 	} else {
-		snprintf(err, errlen, "%s: locking: %s", path, strerror(-ret));
+		aifab_fmt(err, errlen, "%s: locking: %s", path, strerror(-ret));
 	}
 	close(*fd);
 	*fd = -1;
@@ -64,11 +65,13 @@ int aifabd_pidfile_lock(const char *path, int *fd, char *err, size_t errlen)
 int aifabd_pidfile_write(int fd, pid_t pid)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	int n = aifab_fmt(buf, sizeof(buf), "%ld\n", (long)pid);
 
-	if (ftruncate(fd, 0) || pwrite(fd, buf, n, 0) != n || fsync(fd))
-		return -errno ? -errno : -EIO;
-	return 0;
+	if (ftruncate(fd, 0))
+		return -errno;
+	if (pwrite(fd, buf, n, 0) != n)
+		return -EIO;
+	return fsync(fd) ? -errno : 0;
 }
 
 /* Removed while still locked, so that no newcomer's file is removed. */

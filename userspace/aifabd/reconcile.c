@@ -15,12 +15,13 @@
 /* Log each line of @text at @prio, and copy it to @f. */
 static void recon_emit(int prio, const char *text, FILE *f)
 {
-	const char *p = text, *nl;
+	const char *p = text;
 
 	if (f)
 		fputs(text, f);
 	while (*p) {
-		nl = strchrnul(p, '\n');
+		const char *nl = strchrnul(p, '\n');
+
 		aifabd_log(prio, "%.*s", (int)(nl - p), p);
 		p = *nl ? nl + 1 : nl;
 	}

@@ -2,14 +2,17 @@
 /*
  * aifabd's state directory; see statedir.h.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "statedir.h"
 
 /*
@@ -48,7 +51,7 @@ int aifabd_statedir_open(const char *dir)
 static int statedir_path(char *buf, size_t len, const char *dir,
 			 const char *name)
 {
-	int n = snprintf(buf, len, "%s/%s", dir, name);
+	int n = aifab_fmt(buf, len, "%s/%s", dir, name);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -67,7 +70,7 @@ static int statedir_daemon_json(const char *dir, const struct aifabd_status *st,
 	/* Only what a restart and an operator need: no live view. */
 	json_object_object_del(root, "pid");
 	json_object_object_del(root, "reconciles");
-	snprintf(hex, sizeof(hex), "fnv1a64:%016" PRIx64, hash);
+	aifab_fmt(hex, sizeof(hex), "fnv1a64:%016" PRIx64, hash);
 	v = json_object_new_string(hex);
 	ret = v ? json_object_object_add(root, "config_hash", v) : -ENOMEM;
 	if (ret && v)
@@ -95,10 +98,11 @@ static int statedir_daemon_json(const char *dir, const struct aifabd_status *st,
 int aifabd_statedir_save(const char *dir, const struct aifabd_status *st,
 			 const char *cfg_text, size_t cfg_len)
 {
-	char path[PATH_MAX];
 	int ret = 0;
 
 	if (st->reconciled && st->last_ok) {
+		char path[PATH_MAX];
+
 		ret = statedir_path(path, sizeof(path), dir,
 				    AIFABD_APPLIED_NAME);
 		if (!ret)
@@ -109,6 +113,23 @@ int aifabd_statedir_save(const char *dir, const struct aifabd_status *st,
 		ret = statedir_daemon_json(dir, st,
 					   aifabd_hash(cfg_text, cfg_len));
 	return ret;
+}
+
+/* "fnv1a64:" and 16 hex digits, exactly as written. */
+static int statedir_parse_hash(const char *s, uint64_t *hash)
+{
+	static const char prefix[] = "fnv1a64:";
+	char *end;
+
+	if (strncmp(s, prefix, sizeof(prefix) - 1) ||
+	    strlen(s) != sizeof(prefix) - 1 + 16)
+		return -EBADMSG;
+	s += sizeof(prefix) - 1;
+	if (!isxdigit((unsigned char)*s))
+		return -EBADMSG;
+	errno = 0;
+	*hash = strtoull(s, &end, 16);
+	return errno || *end ? -EBADMSG : 0;
 }
 
 /**
@@ -133,9 +154,8 @@ int aifabd_statedir_hash(const char *dir, uint64_t *hash)
 		return access(path, F_OK) ? -ENOENT : -EBADMSG;
 	ret = -EBADMSG;
 	if (json_object_object_get_ex(root, "config_hash", &v) &&
-	    json_object_is_type(v, json_type_string) &&
-	    sscanf(json_object_get_string(v), "fnv1a64:%16" SCNx64, hash) == 1)
-		ret = 0;
+	    json_object_is_type(v, json_type_string))
+		ret = statedir_parse_hash(json_object_get_string(v), hash);
 	json_object_put(root);
 	return ret;
 }

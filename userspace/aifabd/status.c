@@ -13,6 +13,7 @@
 
 #include <linux/aifab.h>
 
+#include "fmt.h"
 #include "../aifabctl/ctl.h"
 #include "status.h"
 
@@ -131,11 +132,12 @@ int aifabd_seen_parts(struct aifabd_seen_tab *tab,
 		      const struct aifabd_actual *act, time_t now)
 {
 	bool changed = seen_prune(tab, act, seen_has_part);
-	struct aifabd_seen *s;
 	size_t i;
 
 	for (i = 0; i < act->nparts; i++) {
-		s = seen_put(tab, act->parts[i].name, "up", now, &changed);
+		struct aifabd_seen *s = seen_put(tab, act->parts[i].name, "up",
+						 now, &changed);
+
 		if (!s)
 			return -ENOMEM;
 		if (strcmp(s->tenant, act->parts[i].tenant)) {
@@ -279,9 +281,9 @@ static struct json_object *status_seen(const struct aifabd_seen *s,
 	if (!o)
 		return NULL;
 	if (part)
-		snprintf(why, sizeof(why), "configured");
+		aifab_fmt(why, sizeof(why), "configured");
 	else
-		snprintf(why, sizeof(why), "kernel reports %s", s->state);
+		aifab_fmt(why, sizeof(why), "kernel reports %s", s->state);
 	ret = status_add(o, "name", json_object_new_string(s->name));
 	if (!ret && part)
 		ret = status_add(o, "tenant", json_object_new_string(s->tenant));
@@ -302,11 +304,10 @@ static struct json_object *status_tab(const struct aifabd_seen_tab *tab,
 				      bool part)
 {
 	struct json_object *a = json_object_new_array();
-	struct json_object *o;
 	size_t i;
 
 	for (i = 0; a && i < tab->n; i++) {
-		o = status_seen(&tab->v[i], part);
+		struct json_object *o = status_seen(&tab->v[i], part);
 		if (!o || json_object_array_add(a, o)) {
 			json_object_put(o);
 			json_object_put(a);
@@ -342,10 +343,9 @@ int aifabd_status_kernel_view(const struct aifabd_seen_tab *links,
 
 static int status_write_all(int fd, const char *data, size_t len)
 {
-	ssize_t n;
-
 	while (len) {
-		n = write(fd, data, len);
+		ssize_t n = write(fd, data, len);
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -374,7 +374,7 @@ int aifabd_write_atomic(const char *path, const char *data, size_t len,
 	char tmp[PATH_MAX];
 	int fd, ret, n;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	n = aifab_fmt(tmp, sizeof(tmp), "%s.tmp", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

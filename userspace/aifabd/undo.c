@@ -62,10 +62,13 @@ static int undo_devs(struct aifabd_op *inv, const aifabd_name_t *devs,
 {
 	if (!n)
 		return 0;
+	size_t i;
+
 	inv->devs = calloc(n, sizeof(*devs));
 	if (!inv->devs)
 		return -ENOMEM;
-	memcpy(inv->devs, devs, n * sizeof(*devs));
+	for (i = 0; i < n; i++)
+		ctl_strscpy(inv->devs[i], devs[i], sizeof(*devs));
 	inv->ndevs = n;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "daemon_proto.h"
 
 static const char *const proto_req_names[] = {
@@ -109,10 +110,10 @@ static int proto_connect(const char *run_dir, char *err, size_t errlen)
 	struct timeval tv = { .tv_sec = 600 };
 	int fd, n;
 
-	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir,
+	n = aifab_fmt(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir,
 		     AIFABD_SOCK_NAME);
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "%s/%s: %s", run_dir, AIFABD_SOCK_NAME,
+		aifab_fmt(err, errlen, "%s/%s: %s", run_dir, AIFABD_SOCK_NAME,
 			 strerror(ENAMETOOLONG));
 		return -ENAMETOOLONG;
 	}
@@ -121,7 +122,7 @@ static int proto_connect(const char *run_dir, char *err, size_t errlen)
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		n = -errno;
-		snprintf(err, errlen, "%s: %s", sa.sun_path, strerror(-n));
+		aifab_fmt(err, errlen, "%s: %s", sa.sun_path, strerror(-n));
 		if (fd >= 0)
 			close(fd);
 		return n;
@@ -135,17 +136,17 @@ static int proto_read_reply(int fd, FILE *text, enum aifabd_reply_status *st,
 {
 	char buf[AIFABD_PROTO_MSG_MAX];
 	size_t tlen = strlen(AIFABD_PROTO_TEXT);
-	ssize_t n;
-
 	for (;;) {
-		n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		int e = errno;
+
 		if (n < 0) {
-			snprintf(err, errlen, "reading aifabd's reply: %s",
-				 strerror(errno));
-			return -errno;
+			aifab_fmt(err, errlen, "reading aifabd's reply: %s",
+				 strerror(e));
+			return -e;
 		}
 		if (n == 0 || (size_t)n > sizeof(buf)) {
-			snprintf(err, errlen, "aifabd's reply %s",
+			aifab_fmt(err, errlen, "aifabd's reply %s",
 				 n ? "is malformed" : "ended early");
 			return -EBADMSG;
 		}
@@ -154,7 +155,7 @@ static int proto_read_reply(int fd, FILE *text, enum aifabd_reply_status *st,
 			continue;
 		}
 		if (aifabd_proto_parse_status(buf, n, st)) {
-			snprintf(err, errlen, "aifabd's reply is malformed");
+			aifab_fmt(err, errlen, "aifabd's reply is malformed");
 			return -EBADMSG;
 		}
 		return 0;
@@ -187,7 +188,7 @@ int aifabd_proto_call(const char *run_dir, enum aifabd_req req, FILE *text,
 		return fd;
 	if (send(fd, word, strlen(word), MSG_NOSIGNAL) < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "sending to aifabd: %s", strerror(-ret));
+		aifab_fmt(err, errlen, "sending to aifabd: %s", strerror(-ret));
 	} else {
 		ret = proto_read_reply(fd, text, st, err, errlen);
 	}
