@@ -262,7 +262,8 @@ static void daemon_backoff(struct aifabd_daemon *d, bool ok)
 		   (unsigned long long)d->backoff_ms);
 }
 
-static void daemon_note(struct aifabd_daemon *d, const struct aifabd_recon *r)
+static void daemon_note(struct aifabd_daemon *d, const struct aifabd_recon *r,
+			const char *why)
 {
 	d->reconciled = true;
 	d->last_time = time(NULL);
@@ -270,10 +271,11 @@ static void daemon_note(struct aifabd_daemon *d, const struct aifabd_recon *r)
 	d->last_ops = r->applied;
 	free(d->last_error);
 	d->last_error = r->error ? strdup(r->error) : NULL;
+	/* A plan is a decision: drift found, or a new configuration. */
 	if (d->last_ok && r->planned)
-		aifabd_log(LOG_NOTICE, "reconcile %lu: applied %zu operation%s",
-			   d->reconciles, r->planned,
-			   r->planned == 1 ? "" : "s");
+		aifabd_log(LOG_NOTICE, "reconcile %lu: applied %zu operation%s "
+			   "(%s)", d->reconciles, r->planned,
+			   r->planned == 1 ? "" : "s", why);
 	else if (d->last_ok)
 		aifabd_log(LOG_DEBUG, "reconcile %lu: nothing to change",
 			   d->reconciles);
@@ -303,7 +305,7 @@ static enum aifabd_reply_status daemon_reconcile(struct aifabd_daemon *d,
 	aifabd_reconcile(d->nl, &d->cfg, false, sink, sink, &r);
 	if (!out)
 		fclose(sink);
-	daemon_note(d, &r);
+	daemon_note(d, &r, why);
 	if (r.has_act)
 		daemon_seen(d, &r.act);
 	st = r.status;
@@ -381,6 +383,7 @@ static enum aifabd_reply_status daemon_reload(struct aifabd_daemon *d,
 	d->cfg_loaded = time(NULL);
 	st = daemon_reconcile(d, "reload", out);
 	if (st == AIFABD_REPLY_OK) {
+		/* The health engine takes the new policy here. */
 		aifabd_log(LOG_NOTICE, "reload: %s applied", d->cfg.file);
 		aifabd_config_free(&old);
 		free(old_text);
