@@ -6,8 +6,8 @@
 # appear), a second pass is a no-op, drift is repaired and nothing else is
 # touched, a dry run changes nothing, a bad configuration is refused with
 # FILE:LINE:COLUMN and no change, a change the kernel refuses is reported
-# with the operation and the kernel's message, and without --once aifabd
-# refuses to pretend to be a daemon.
+# with the operation and the kernel's message and rolled back, and daemon
+# options are refused with --once. The daemon has aifabd_daemon_test.sh.
 #
 # Runs as root inside tools/vm-run (AIFAB_KO names the module), which it
 # reloads first so that the fabric starts empty. The kernel's state is
@@ -119,11 +119,11 @@ EOF
 
 EMPTY=$(state)
 
-# 1: no daemon loop yet, and it says so.
-run_d --config "$CFG"
-[ $rc = 2 ] && grep -q "daemon loop is not implemented yet; use --once" "$TMP/err" &&
+# 1: options of the daemon are refused for one pass, before anything.
+run_d --config "$CFG" --once --resync-interval 5
+[ $rc = 2 ] && grep -q "are for the daemon, not --once" "$TMP/err" &&
 	[ "$(state)" = "$EMPTY" ]
-check $? "without --once aifabd refuses (exit 2) and changes nothing" "$(detail)"
+check $? "daemon options with --once are refused (exit 2) and change nothing" "$(detail)"
 
 # 2: a dry run from empty lists the work and does none of it.
 run_d --config "$CFG" --dry-run
@@ -190,13 +190,14 @@ run_d --config "$BAD" --once
 check $? "a bad config is refused with FILE:LINE:COLUMN and nothing changes" "$(detail)"
 
 # 11: a change the kernel refuses names the operation and the reason, and
-# what came before it stays (no rollback yet).
+# what came before it is rolled back: the kernel is as it was.
 GONE=$TMP/gone.yaml
 sed 's/devices: \[accel2, accel3, efa1\]/devices: [accel2, nosuchdev]/' "$CFG" >"$GONE"
 run_d --config "$GONE" --once
 [ $rc = 1 ] && grep -q "^aifabd: operation [0-9]* of [0-9]* (partition .*nosuchdev.*) failed: .*no such device" "$TMP/err" &&
-	grep -q "no rollback" "$TMP/err"
-check $? "a refused operation is reported with the kernel's message" "$(detail)"
+	grep -q "^aifabd: rolled back: partition set blue add dev accel3 efa1" "$TMP/err" &&
+	grep -q "the kernel is as it was" "$TMP/err" && [ "$(state)" = "$DRIFT" ]
+check $? "a refused operation is reported with the kernel's message and rolled back" "$(detail); state: $(state)"
 
 # 12: and the right configuration then converges from wherever that left.
 run_d --config "$CFG" --once

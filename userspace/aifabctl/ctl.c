@@ -23,6 +23,8 @@ static const struct ctl_obj *const ctl_objs[] = {
 	&ctl_monitor_obj,
 	&ctl_stats_obj,
 	&ctl_topology_obj,
+	&ctl_reload_obj,
+	&ctl_health_obj,
 };
 
 /**
@@ -64,7 +66,7 @@ void ctl_usage(FILE *f)
 		"Usage: aifabctl [ -j | --json ] [ -p | --pretty ] OBJECT COMMAND [ARGS]\n"
 		"       aifabctl { -h | --help | -V | --version }\n"
 		"where  OBJECT := { dev | link | partition | fence | route | monitor |\n"
-		"                   stats | topology }\n");
+		"                   stats | topology | reload | health }\n");
 }
 
 static void ctl_obj_usage(FILE *f, const struct ctl_obj *obj)
@@ -130,7 +132,8 @@ static int ctl_run_args(struct ctl *ctl, const struct ctl_obj *obj,
 {
 	ctl->obj = obj->name;
 	ctl->verb = cmd->name;
-	if (!(cmd->flags & CTL_CMD_CONNECT_LATE) && ctl_connect(ctl))
+	if (!(cmd->flags & (CTL_CMD_CONNECT_LATE | CTL_CMD_NO_KERNEL)) &&
+	    ctl_connect(ctl))
 		return CTL_EXIT_ERR;
 	return cmd->run(ctl, a);
 }
@@ -201,6 +204,9 @@ int ctl_dispatch(struct ctl *ctl, int argc, char **argv)
 		return CTL_EXIT_OK;
 	}
 	cmd = ctl_find_cmd(obj, argv[1]);
+	/* An object whose only command has no name takes the words itself. */
+	if (!cmd && !obj->cmds[0].name)
+		return ctl_run(ctl, obj, &obj->cmds[0], argc - 1, argv + 1);
 	if (!cmd) {
 		ctl_obj_usage(ctl->err, obj);
 		return CTL_EXIT_ERR;

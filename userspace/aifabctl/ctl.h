@@ -63,6 +63,8 @@ struct ctl_args {
 	bool prometheus;		/* stats show --prometheus */
 	bool has_netns_fd;		/* @netns_fd is open for the request; */
 	int netns_fd;			/* ctl_run() closes it */
+	const char *run_dir;		/* reload, health: aifabd's run dir */
+	bool json;			/* health show -j */
 };
 
 /*
@@ -70,6 +72,8 @@ struct ctl_args {
  * bad file is reported as such even without the module.
  */
 #define CTL_CMD_CONNECT_LATE	(1U << 0)
+/* run() talks to aifabd or reads its files, never to the kernel. */
+#define CTL_CMD_NO_KERNEL	(1U << 1)
 
 struct ctl_cmd {
 	const char *name;		/* NULL: the object's unnamed command */
@@ -99,6 +103,8 @@ extern const struct ctl_obj ctl_route_obj;
 extern const struct ctl_obj ctl_monitor_obj;
 extern const struct ctl_obj ctl_stats_obj;
 extern const struct ctl_obj ctl_topology_obj;
+extern const struct ctl_obj ctl_reload_obj;
+extern const struct ctl_obj ctl_health_obj;
 extern const struct ctl_ops ctl_nl_ops;
 
 void ctl_init(struct ctl *ctl, FILE *out, FILE *err, unsigned int out_flags);
@@ -154,5 +160,6 @@ int link_print(const struct nlmsghdr *nlh, void *out);
 int partition_print(const struct nlmsghdr *nlh, void *out);
 int fence_print(const struct nlmsghdr *nlh, void *out);
 int monitor_print(const struct nlmsghdr *nlh, FILE *f, unsigned int flags);
+int health_print(struct ctl *ctl, const char *path, bool json);
 
 #endif /* AIFABCTL_CTL_H */

@@ -925,6 +925,78 @@ int aifabd_config_load(const char *path, struct aifabd_config *cfg,
 	return ret;
 }
 
+/* Larger than any sensible configuration: a guard against reading /dev/zero. */
+#define CP_TEXT_MAX	(16U << 20)
+
+static int cp_slurp(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	FILE *m;
+	char buf[8192];
+	size_t n;
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	m = open_memstream(text, len);
+	if (!m) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (!ret && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (fwrite(buf, 1, n, m) != n || ftell(m) > (long)CP_TEXT_MAX)
+			ret = -EFBIG;
+	if (!ret && ferror(f))
+		ret = -EIO;
+	fclose(f);
+	if (fclose(m) && !ret)
+		ret = -ENOMEM;
+	if (ret) {
+		free(*text);
+		*text = NULL;
+	}
+	return ret;
+}
+
+/**
+ * aifabd_config_load_text() - Read a configuration file, keeping its text.
+ * @path: The file.
+ * @cfg: Filled in; left empty on failure.
+ * @err: As for aifabd_config_load().
+ * @text: Set to the bytes that were parsed (NUL-terminated), to free();
+ *	NULL on failure. What aifabd saves as the applied configuration and
+ *	hashes is then exactly what it read, even if the file changes.
+ * @len: Set to their length.
+ *
+ * Return: 0 or a negative errno value.
+ */
+int aifabd_config_load_text(const char *path, struct aifabd_config *cfg,
+			    struct aifabd_config_err *err, char **text,
+			    size_t *len)
+{
+	FILE *f;
+	int ret;
+
+	*cfg = (struct aifabd_config){ 0 };
+	*text = NULL;
+	ret = cp_slurp(path, text, len);
+	if (ret)
+		return cp_report(err, path, &(struct topo_err){ 0 }, ret);
+	/* fmemopen() of nothing is refused: an empty file reads as one. */
+	f = *len ? fmemopen(*text, *len, "r") : fopen("/dev/null", "r");
+	if (!f) {
+		ret = -ENOMEM;
+	} else {
+		ret = aifabd_config_parse(f, path, cfg, err);
+		fclose(f);
+	}
+	if (ret) {
+		free(*text);
+		*text = NULL;
+	}
+	return ret;
+}
+
 /*
  * Read by the same reader as any file, so that it cannot drift from the
  * format. It keeps the kernel's topology, whatever it is.

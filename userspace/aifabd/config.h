@@ -152,6 +152,9 @@ int aifabd_config_parse(FILE *f, const char *name, struct aifabd_config *cfg,
 			struct aifabd_config_err *err);
 int aifabd_config_load(const char *path, struct aifabd_config *cfg,
 		       struct aifabd_config_err *err);
+int aifabd_config_load_text(const char *path, struct aifabd_config *cfg,
+			    struct aifabd_config_err *err, char **text,
+			    size_t *len);
 int aifabd_config_default(struct aifabd_config *cfg,
 			  struct aifabd_config_err *err);
 void aifabd_config_free(struct aifabd_config *cfg);

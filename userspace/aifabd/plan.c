@@ -512,11 +512,17 @@ static int pb_part_dels(struct pb *pb)
 /* Step 4. */
 static int pb_topology(struct pb *pb)
 {
+	struct aifabd_op *op;
+
 	if (!pb->topo_change)
 		return 0;
-	if (!pb->topo_why || !pb_op(pb, AIFABD_OP_TOPOLOGY_LOAD, "",
-		   "topology: differs from the kernel's (%s)", pb->topo_why))
+	if (!pb->topo_why)
 		return -ENOMEM;
+	op = pb_op(pb, AIFABD_OP_TOPOLOGY_LOAD, "",
+		   "topology: differs from the kernel's (%s)", pb->topo_why);
+	if (!op)
+		return -ENOMEM;
+	op->topo = &pb->cfg->topo;
 	return 0;
 }
 

@@ -82,6 +82,7 @@ struct aifabd_actual_fence {
 struct aifabd_actual_link {
 	aifabd_name_t name;
 	uint32_t degrade_ppm;
+	uint32_t state;			/* enum aifab_link_state; 0 unknown */
 };
 
 /* The kernel's state, from its dumps. */
@@ -117,6 +118,9 @@ struct aifabd_op {
 	aifabd_name_t *devs;		/* PART_ADD, PART_SET_ADD, _SET_DEL */
 	size_t ndevs;
 	uint32_t degrade_ppm;		/* LINK_DEGRADE */
+	const struct topo *topo;	/* TOPOLOGY_LOAD: what is loaded,
+					 * borrowed from the configuration (or,
+					 * in a rollback, from the snapshot) */
 	char *reason;			/* for the log */
 };
 

@@ -46,6 +46,7 @@ static const struct aifab_nl_policy snap_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
 static const struct aifab_nl_policy snap_link_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_LINK_DEGRADE_PPM] = { MNL_TYPE_U32, true },
+	[AIFAB_A_LINK_STATE] = { MNL_TYPE_U32, false },
 };
 
 struct snap_ns {
@@ -257,6 +258,9 @@ static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
 		return -ENOMEM;
 	l = &act->links[act->nlinks++];
 	l->degrade_ppm = mnl_attr_get_u32(tb[AIFAB_A_LINK_DEGRADE_PPM]);
+	/* Only for the status file: the planner does not look at it. */
+	l->state = tb[AIFAB_A_LINK_STATE] ?
+		   mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]) : 0;
 	return ctl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
 }
 

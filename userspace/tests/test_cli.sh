@@ -52,7 +52,7 @@ skip()
 	echo "ok $n - $1 # SKIP $2"
 }
 
-echo "1..13"
+echo "1..19"
 t "-V prints the version" 0 "aifabctl * (netlink family aifab version 1)" "" -- -V
 t "--help prints the usage on stdout" 0 "Usage: aifabctl *" "" -- --help
 t "no object: usage on stderr" 1 "" "Usage: aifabctl *" --
@@ -77,6 +77,33 @@ t "--prometheus is an option of stats show" 1 "" "*Usage: aifabctl *" \
 t "bad partition state refused before the kernel" 1 "" \
 	'aifabctl: invalid state "sideways": expected up or down' \
 	-- partition set p1 state sideways
+# aifabd's client and status file need neither the module nor a daemon.
+t "reload without aifabd" 1 "" \
+	"aifabctl: aifabd is not running ($tmp/none/aifabd.sock: No such file or directory)" \
+	-- reload --run-dir "$tmp/none"
+t "health show without a status file" 1 "" \
+	"aifabctl: health show: cannot read $tmp/none/status.json: No such file or directory (is aifabd running?)" \
+	-- health show --run-dir "$tmp/none"
+cat >"$tmp/status.json" <<'EOF'
+{"version": 1, "links": [{"name": "l0", "state": "down",
+ "since": "2026-01-01T00:00:00Z", "why": "kernel reports down"}],
+ "partitions": [{"name": "red", "tenant": "acme", "state": "up",
+ "since": "2026-01-01T00:00:01Z", "why": "configured"}], "decisions": []}
+EOF
+t "health show prints a table per kind" 0 "links:
+NAME * STATE * SINCE * WHY
+l0 * down * 2026-01-01T00:00:00Z kernel reports down
+
+partitions:
+NAME * STATE * SINCE * WHY
+red * up * 2026-01-01T00:00:01Z configured" "" -- health show --run-dir "$tmp"
+t "health show -j prints the arrays" 0 \
+	'{"links":[[]{"name":"l0",*}],"partitions":[[]{"name":"red",*}],"decisions":[[]]}' "" \
+	-- health show -j --run-dir "$tmp"
+t "-j before the object works too" 0 '{"links":*' "" -- -j health show --run-dir "$tmp"
+echo '{"links": [{"name": "l0"}], "partitions": [], "decisions": []}' >"$tmp/status.json"
+t "a malformed status file is refused" 1 "" \
+	"aifabctl: health show: $tmp/status.json is malformed" -- health show --run-dir "$tmp"
 if [ -e /sys/module/aifab ]; then
 	skip "dev show without the module" "the aifab module is loaded"
 	skip "-j dev show without the module" "the aifab module is loaded"

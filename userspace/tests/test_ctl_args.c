@@ -504,6 +504,35 @@ static void test_route_monitor_args(void **state)
 	assert_usage(ARGS(ctl_monitor_obj, NULL, "all"));
 }
 
+/* reload and health show: their own words, and never the kernel. */
+static void test_daemon_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ARGS(ctl_reload_obj, NULL, NULL), 0);
+	assert_string_equal(args.run_dir, "/run/aifab");
+	assert_int_equal(ARGS(ctl_reload_obj, NULL, "--run-dir", "/tmp/r"), 0);
+	assert_string_equal(args.run_dir, "/tmp/r");
+	assert_usage(ARGS(ctl_reload_obj, NULL, "--run-dir"));
+	assert_usage(ARGS(ctl_reload_obj, NULL, "-j"));
+	assert_usage(ARGS(ctl_reload_obj, NULL, "now"));
+	assert_bad(ARGS(ctl_reload_obj, NULL, "--run-dir", ""),
+		   "run directory", "");
+
+	assert_int_equal(ARGS(ctl_health_obj, "show", NULL), 0);
+	assert_false(args.json);
+	assert_int_equal(ARGS(ctl_health_obj, "show", "-j", "--run-dir", "d"),
+			 0);
+	assert_true(args.json);
+	assert_string_equal(args.run_dir, "d");
+	assert_int_equal(ARGS(ctl_health_obj, "show", "--run-dir", "d", "-j"),
+			 0);
+	assert_true(args.json);
+	assert_usage(ARGS(ctl_health_obj, "show", "links"));
+	assert_usage(ARGS(ctl_health_obj, "show", "-p"));
+	assert_true(ctl_reload_obj.cmds[0].flags & CTL_CMD_NO_KERNEL);
+	assert_true(ctl_health_obj.cmds[0].flags & CTL_CMD_NO_KERNEL);
+}
+
 /* Fixture of the command-line tests: a fake kernel per test. */
 static int setup(void **state)
 {
@@ -521,7 +550,7 @@ static int teardown(void **state)
 	"Usage: aifabctl [ -j | --json ] [ -p | --pretty ] OBJECT COMMAND [ARGS]\n" \
 	"       aifabctl { -h | --help | -V | --version }\n" \
 	"where  OBJECT := { dev | link | partition | fence | route | monitor |\n" \
-	"                   stats | topology }\n"
+	"                   stats | topology | reload | health }\n"
 
 static void test_cli_usage(void **state)
 {
@@ -726,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_partition_show_del_args),
 		cmocka_unit_test(test_fence_args),
 		cmocka_unit_test(test_route_monitor_args),
+		cmocka_unit_test(test_daemon_args),
 		cmocka_unit_test_setup_teardown(test_cli_usage, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cli_help, setup,

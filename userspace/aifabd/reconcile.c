@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One reconcile; see reconcile.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "log.h"
+#include "reconcile.h"
+#include "snapshot.h"
+#include "udev.h"
+
+/* Log each line of @text at @prio, and copy it to @f. */
+static void recon_emit(int prio, const char *text, FILE *f)
+{
+	const char *p = text;
+
+	if (f)
+		fputs(text, f);
+	while (*p) {
+		const char *nl = strchrnul(p, '\n');
+
+		aifabd_log(prio, "%.*s", (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+static int recon_fail(struct aifabd_recon *r, FILE *err,
+		      enum aifabd_reply_status st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int recon_fail(struct aifabd_recon *r, FILE *err,
+		      enum aifabd_reply_status st, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	r->status = st;
+	r->error = s;
+	if (s) {
+		aifabd_log(LOG_ERR, "%s", s);
+		fprintf(err, "%s\n", s);
+	}
+	return -EINVAL;
+}
+
+static char *recon_nl_err(struct aifab_nl *nl, int err)
+{
+	const char *msg = aifab_nl_errmsg(nl);
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", strerror(-err), msg ? ": " : "",
+		     msg ? msg : "") < 0)
+		return NULL;
+	return s;
+}
+
+/* The plan, as --once prints it and the log keeps it. */
+static int recon_plan_text(const struct aifabd_plan *plan, FILE *out)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *m = open_memstream(&text, &len);
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = aifabd_plan_print(m, plan);
+	if (fclose(m) || ret) {
+		free(text);
+		return -ENOMEM;
+	}
+	recon_emit(plan->nops ? LOG_NOTICE : LOG_DEBUG, text, out);
+	free(text);
+	return 0;
+}
+
+/* The one line that the status file and daemon.json keep. */
+static char *recon_summary(const struct aifabd_plan *plan,
+			   const struct aifabd_apply_result *res,
+			   const struct aifabd_rollback *rb)
+{
+	char *op = NULL, *s = NULL;
+	size_t len;
+	FILE *m = open_memstream(&op, &len);
+
+	if (!m)
+		return NULL;
+	aifabd_op_print(m, &plan->ops[res->done]);
+	if (fclose(m)) {
+		free(op);
+		return NULL;
+	}
+	if (asprintf(&s, "operation %zu of %zu (%s) failed: %s%s%s; %s",
+		     res->done + 1, plan->nops, op, strerror(-res->err),
+		     *res->msg ? ": " : "", res->msg,
+		     !res->done ? "nothing was changed" :
+		     aifabd_rollback_complete(rb) ? "rolled back" :
+		     "rollback incomplete") < 0)
+		s = NULL;
+	free(op);
+	return s;
+}
+
+static int recon_apply(struct aifab_nl *nl, const struct aifabd_actual *pre,
+		       const struct aifabd_plan *plan, FILE *out, FILE *err,
+		       struct aifabd_recon *r)
+{
+	struct aifabd_apply_ops ops;
+	struct aifabd_apply_result res;
+	struct aifabd_rollback rb = { .undo.stuck = AIFABD_UNDO_NONE };
+	char *text = NULL;
+	size_t len;
+	FILE *m;
+	int ret;
+
+	aifabd_apply_nl_ops(nl, &ops);
+	ret = aifabd_apply(&ops, plan, &res);
+	if (ret)
+		aifabd_apply_rollback(&ops, plan, pre, &res, &rb);
+	m = open_memstream(&text, &len);
+	if (m) {
+		aifabd_apply_report(m, plan, &res, &rb);
+		if (!fclose(m))
+			recon_emit(ret ? LOG_ERR : LOG_NOTICE, text,
+				   ret ? err : out);
+		free(text);
+	}
+	r->applied = ret ? res.done : plan->nops;
+	if (ret) {
+		r->status = AIFABD_REPLY_KERNEL;
+		r->rolled_back = res.done && aifabd_rollback_complete(&rb);
+		if (r->rolled_back || !res.done)
+			r->applied = 0;
+		r->error = recon_summary(plan, &res, &rb);
+	}
+	aifabd_rollback_free(&rb);
+	return ret;
+}
+
+/*
+ * Device-node groups come before the partitions: a node whose group file
+ * is missing would stay root's, so a failure here stops the reconcile
+ * before it changes anything.
+ */
+static int recon_udev(const struct aifabd_config *cfg, const char *run_dir,
+		      FILE *err, struct aifabd_recon *r)
+{
+	int ret = aifabd_udev_sync(cfg, run_dir);
+
+	if (ret)
+		recon_fail(r, err, AIFABD_REPLY_ERROR,
+			   "aifabd: writing the tenants' groups for udev under %s: %s; nothing applied",
+			   run_dir, strerror(-ret));
+	return ret;
+}
+
+/**
+ * aifabd_reconcile() - Bring the kernel to the configuration, once.
+ * @nl: Open netlink client.
+ * @cfg: The desired state.
+ * @dry_run: Plan and report, change nothing.
+ * @run_dir: Where udev finds each tenant's group (udev.h); written before
+ *	any change, so that the uevents of new partitions' nodes find it.
+ * @out: The plan and the outcome when it went well.
+ * @err: What went wrong.
+ * @r: Filled in; free with aifabd_recon_free().
+ *
+ * Return: 0 when the kernel now matches @cfg (or would, for a dry run),
+ * else a negative errno value; @r says why.
+ */
+int aifabd_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
+		     bool dry_run, const char *run_dir, FILE *out, FILE *err,
+		     struct aifabd_recon *r)
+{
+	struct aifabd_actual pre;
+	struct aifabd_plan plan = { 0 };
+	char *msg = NULL;
+	int ret;
+
+	*r = (struct aifabd_recon){ .status = AIFABD_REPLY_OK };
+	ret = aifabd_snapshot(nl, cfg->has_topo, &pre);
+	if (ret) {
+		msg = recon_nl_err(nl, ret);
+		recon_fail(r, err, AIFABD_REPLY_KERNEL,
+			   "aifabd: reading the kernel's state: %s",
+			   msg ? msg : strerror(-ret));
+		free(msg);
+		return ret;
+	}
+	ret = aifabd_plan_build(cfg, &pre, &plan, &msg);
+	if (ret) {
+		/* Mostly the configuration against the kernel: FILE:LINE:COL. */
+		recon_fail(r, err, AIFABD_REPLY_CONFIG, "%s%s",
+			   msg ? msg : "aifabd: planning: ",
+			   msg ? "" : strerror(-ret));
+		fprintf(err, "aifabd: nothing applied\n");
+		free(msg);
+		aifabd_actual_free(&pre);
+		return ret;
+	}
+	r->planned = plan.nops;
+	ret = recon_plan_text(&plan, out);
+	if (ret)
+		recon_fail(r, err, AIFABD_REPLY_ERROR,
+			   "aifabd: writing the plan: %s", strerror(-ret));
+	else if (!dry_run)
+		ret = recon_udev(cfg, run_dir, err, r);
+	if (!ret && !dry_run && plan.nops)
+		ret = recon_apply(nl, &pre, &plan, out, err, r);
+	aifabd_plan_free(&plan);
+	/* After a change, read again: the status shows the kernel as it is. */
+	if (!dry_run && r->planned) {
+		aifabd_actual_free(&pre);
+		r->has_act = !aifabd_snapshot(nl, false, &r->act);
+	} else {
+		r->act = pre;
+		r->has_act = true;
+	}
+	return ret;
+}
+
+void aifabd_recon_free(struct aifabd_recon *r)
+{
+	free(r->error);
+	aifabd_actual_free(&r->act);
+	*r = (struct aifabd_recon){ 0 };
+}

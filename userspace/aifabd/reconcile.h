@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One reconcile: snapshot the kernel, plan, apply, and roll back if the
+ * kernel refuses a step. Shared by --once and the daemon, so that both
+ * decide and report the same way.
+ *
+ * Every decision is logged (log.h) with its reason: each planned
+ * operation at LOG_NOTICE, an empty plan at LOG_DEBUG, failures at
+ * LOG_ERR. The same report, as aifabd --once has always printed it, goes
+ * to the caller's streams: the plan and success to @out, failures to @err.
+ */
+#ifndef AIFABD_RECONCILE_H
+#define AIFABD_RECONCILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "daemon_proto.h"
+#include "nl.h"
+#include "plan.h"
+
+struct aifabd_recon {
+	enum aifabd_reply_status status;	/* OK, CONFIG (the plan could
+						 * not be made), or KERNEL */
+	size_t planned;			/* operations in the plan */
+	size_t applied;			/* of them, applied and kept */
+	bool rolled_back;		/* a failure was fully undone */
+	char *error;			/* one line, NULL when it went well */
+	struct aifabd_actual act;	/* the kernel's state afterwards, for
+					 * the status file; has_act says if */
+	bool has_act;
+};
+
+int aifabd_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
+		     bool dry_run, const char *run_dir, FILE *out, FILE *err,
+		     struct aifabd_recon *r);
+void aifabd_recon_free(struct aifabd_recon *r);
+
+#endif /* AIFABD_RECONCILE_H */

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of aifabd's status document: the header, the kernel view of
+ * links and partitions with their "since", and the atomic write.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <linux/aifab.h>
+
+#include "fmt.h"
+#include "../aifabd/statedir.h"
+#include "../aifabd/status.h"
+
+#define T0	1700000000	/* 2023-11-14T22:13:20Z */
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return json_object_get_string(v);
+}
+
+static struct aifabd_actual_link links2[] = {
+	{ .name = "l0", .state = AIFAB_LINK_STATE_UP },
+	{ .name = "l1", .state = AIFAB_LINK_STATE_DEGRADED },
+};
+
+static struct aifabd_actual_part parts1[] = {
+	{ .name = "red", .tenant = "acme" },
+};
+
+static void test_header(void **state)
+{
+	struct aifabd_status st = {
+		.pid = 42, .config = "/etc/aifab/aifab.yaml",
+		.config_loaded = T0, .reconciles = 3, .reconciled = true,
+		.last_time = T0 + 60, .last_ok = false, .last_ops = 0,
+		.last_error = "operation 1 of 1 (fence add a b) failed",
+	};
+	struct json_object *root, *last, *v;
+
+	(void)state;
+	root = aifabd_status_json(&st);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "version", &v));
+	assert_int_equal(json_object_get_int(v), 1);
+	assert_true(json_object_object_get_ex(root, "pid", &v));
+	assert_int_equal(json_object_get_int(v), 42);
+	assert_string_equal(get_str(root, "config"), "/etc/aifab/aifab.yaml");
+	assert_string_equal(get_str(root, "config_loaded"),
+			    "2023-11-14T22:13:20Z");
+	assert_true(json_object_object_get_ex(root, "last_reconcile", &last));
+	assert_string_equal(get_str(last, "time"), "2023-11-14T22:14:20Z");
+	assert_true(json_object_object_get_ex(last, "ok", &v));
+	assert_false(json_object_get_boolean(v));
+	assert_string_equal(get_str(last, "error"), st.last_error);
+	json_object_put(root);
+
+	/* Before the first reconcile: null; after a good one: error null. */
+	st.reconciled = false;
+	root = aifabd_status_json(&st);
+	assert_true(json_object_object_get_ex(root, "last_reconcile", &v));
+	assert_null(v);
+	json_object_put(root);
+	st.reconciled = true;
+	st.last_ok = true;
+	st.last_error = NULL;
+	root = aifabd_status_json(&st);
+	assert_true(json_object_object_get_ex(root, "last_reconcile", &last));
+	assert_true(json_object_object_get_ex(last, "error", &v));
+	assert_null(v);
+	json_object_put(root);
+}
+
+/* "since" moves only when the state does; gone objects leave. */
+static void test_seen(void **state)
+{
+	struct aifabd_actual act = { .links = links2, .nlinks = 2,
+				     .parts = parts1, .nparts = 1 };
+	struct aifabd_seen_tab links = { 0 }, parts = { 0 };
+
+	(void)state;
+	assert_int_equal(aifabd_seen_links(&links, &act, T0), 1);
+	assert_int_equal(aifabd_seen_parts(&parts, &act, T0), 1);
+	assert_int_equal(links.n, 2);
+	assert_string_equal(links.v[1].state, "degraded");
+	assert_int_equal(aifabd_seen_links(&links, &act, T0 + 5), 0);
+	assert_int_equal(aifabd_seen_parts(&parts, &act, T0 + 5), 0);
+	assert_int_equal(links.v[0].since, T0);
+	/* An event moves one link, once. */
+	assert_int_equal(aifabd_seen_link_state(&links, "l0",
+						AIFAB_LINK_STATE_DOWN, T0 + 7),
+			 1);
+	assert_int_equal(aifabd_seen_link_state(&links, "l0",
+						AIFAB_LINK_STATE_DOWN, T0 + 8),
+			 0);
+	assert_string_equal(links.v[0].state, "down");
+	assert_int_equal(links.v[0].since, T0 + 7);
+	assert_int_equal(links.v[1].since, T0);
+	/* A snapshot without l1 and without red drops them. */
+	act.nlinks = 1;
+	act.nparts = 0;
+	assert_int_equal(aifabd_seen_links(&links, &act, T0 + 9), 1);
+	assert_int_equal(aifabd_seen_parts(&parts, &act, T0 + 9), 1);
+	assert_int_equal(links.n, 1);
+	assert_int_equal(parts.n, 0);
+	/* l0 is "up" again by the snapshot: since moves. */
+	assert_int_equal(links.v[0].since, T0 + 9);
+	aifabd_seen_free(&links);
+	aifabd_seen_free(&parts);
+}
+
+static void test_kernel_view(void **state)
+{
+	struct aifabd_actual act = { .links = links2, .nlinks = 2,
+				     .parts = parts1, .nparts = 1 };
+	struct aifabd_seen_tab links = { 0 }, parts = { 0 };
+	struct json_object *root = json_object_new_object(), *a, *e;
+
+	(void)state;
+	aifabd_seen_links(&links, &act, T0);
+	aifabd_seen_parts(&parts, &act, T0);
+	assert_int_equal(aifabd_status_kernel_view(&links, &parts, root), 0);
+	assert_true(json_object_object_get_ex(root, "links", &a));
+	assert_int_equal(json_object_array_length(a), 2);
+	e = json_object_array_get_idx(a, 1);
+	assert_string_equal(get_str(e, "name"), "l1");
+	assert_string_equal(get_str(e, "state"), "degraded");
+	assert_string_equal(get_str(e, "since"), "2023-11-14T22:13:20Z");
+	assert_string_equal(get_str(e, "why"), "kernel reports degraded");
+	assert_true(json_object_object_get_ex(root, "partitions", &a));
+	e = json_object_array_get_idx(a, 0);
+	assert_string_equal(get_str(e, "name"), "red");
+	assert_string_equal(get_str(e, "tenant"), "acme");
+	assert_string_equal(get_str(e, "state"), "up");
+	assert_string_equal(get_str(e, "why"), "configured");
+	assert_true(json_object_object_get_ex(root, "decisions", &a));
+	assert_int_equal(json_object_array_length(a), 0);
+	json_object_put(root);
+	aifabd_seen_free(&links);
+	aifabd_seen_free(&parts);
+}
+
+static void test_write_atomic(void **state)
+{
+	char dir[] = "/tmp/aifabd-status-XXXXXX", path[64], buf[16];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	aifab_fmt(path, sizeof(path), "%s/status.json", dir);
+	assert_int_equal(aifabd_write_atomic(path, "old", 3, 0644), 0);
+	assert_int_equal(aifabd_write_atomic(path, "new!", 4, 0600), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof(buf), f), 4);
+	fclose(f);
+	assert_memory_equal(buf, "new!", 4);
+	/* No temporary left behind; a bad directory fails cleanly. */
+	aifab_fmt(path, sizeof(path), "%s/status.json.tmp", dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_int_equal(aifabd_write_atomic("/nonexistent/x", "a", 1, 0644),
+			 -ENOENT);
+	aifab_fmt(path, sizeof(path), "%s/status.json", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The state dir keeps the applied text and its hash, and reads it back. */
+static void test_statedir(void **state)
+{
+	char dir[] = "/tmp/aifabd-state-XXXXXX", sub[64], path[96];
+	struct aifabd_status st = { .config = "c.yaml", .config_loaded = T0,
+				    .reconciled = true, .last_time = T0,
+				    .last_ok = true };
+	const char text[] = "tenants: []\n";
+	uint64_t h = 0;
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	aifab_fmt(sub, sizeof(sub), "%s/lib", dir);
+	assert_int_equal(aifabd_statedir_open(sub), 0);
+	assert_int_equal(stat(sub, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0750);
+	assert_int_equal(aifabd_statedir_hash(sub, &h), -ENOENT);
+	assert_int_equal(aifabd_statedir_save(sub, &st, text, strlen(text)),
+			 0);
+	assert_int_equal(aifabd_statedir_hash(sub, &h), 0);
+	assert_true(h == aifabd_hash(text, strlen(text)));
+	assert_true(h != aifabd_hash("tenants: [ ]\n", 13));
+	/* FNV-1a of nothing is its offset basis. */
+	assert_true(aifabd_hash("", 0) == 0xcbf29ce484222325ULL);
+	aifab_fmt(path, sizeof(path), "%s/applied.yaml", sub);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, strlen(text));
+	unlink(path);
+	aifab_fmt(path, sizeof(path), "%s/daemon.json", sub);
+	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_seen),
+		cmocka_unit_test(test_kernel_view),
+		cmocka_unit_test(test_write_atomic),
+		cmocka_unit_test(test_statedir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
