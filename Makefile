@@ -5,7 +5,10 @@
 #   make deps          install every dependency from Debian's packages (root)
 #   make [KVER=6.1]    build kmod (for 6.12 by default), the userspace and
 #                      the tools (allreduce, accel_bench)
-#   make check         host unit tests, then the selftests in a VM per kernel
+#   make demo          the main job: tenants, all-reduce, isolation, a link
+#                      failure and a scrub, in a 6.12 VM (tools/demo/demo)
+#   make check         host unit tests, the selftests in a VM per kernel,
+#                      then the demo
 #   make lint          checkpatch --strict, sparse, cppcheck and clang-tidy
 #   make install       the module (for KVER), aifabctl, aifabd, man pages,
 #                      udev rules, the systemd unit, an example configuration;
@@ -26,7 +29,7 @@ krel = $(shell $(SRC)/tools/kver $(1))
 kdir = /lib/modules/$(call krel,$(1))/build
 
 .PHONY: all deps module modules-all userspace tools selftests test-modules \
-	check lint clean install uninstall
+	check demo lint clean install uninstall
 
 all: module userspace tools
 
@@ -92,8 +95,11 @@ test-modules:
 			M=$(BUILD)/$$v/warn $(KBUILD_ARGS) modules || exit 1; \
 	done
 
-check: modules-all userspace selftests test-modules
+check: modules-all userspace tools selftests test-modules
 	tools/check
+
+demo: module userspace tools
+	tools/demo/demo
 
 lint: $(KSRC)/.extracted
 	tools/lint
