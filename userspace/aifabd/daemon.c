@@ -27,6 +27,7 @@
 #include "log.h"
 #include "pidfile.h"
 #include "reconcile.h"
+#include "health.h"
 #include "statedir.h"
 #include "status.h"
 
@@ -37,6 +38,7 @@ struct aifabd_daemon {
 	char pid_path[PATH_MAX];
 	char status_path[PATH_MAX];
 	char config_path[PATH_MAX];	/* --config made absolute, or "" */
+	char health_path[PATH_MAX];	/* <state-dir>/health.json */
 
 	/* The configuration in force, and the text it was read from. */
 	struct aifabd_config cfg;
@@ -46,6 +48,7 @@ struct aifabd_daemon {
 
 	struct aifab_nl *nl;		/* requests */
 	struct aifab_nl *mon;		/* the monitor group's events */
+	struct aifabd_health *health;	/* link health, on @nl */
 	int pidfd;
 	int sigfd;
 	int timerfd;
@@ -60,8 +63,6 @@ struct aifabd_daemon {
 	char recon_why[160];		/* what the pending reconcile is for */
 	unsigned int recon_more;	/* events that joined it */
 
-	struct aifabd_seen_tab links;
-	struct aifabd_seen_tab parts;
 	unsigned long reconciles;
 	bool reconciled;
 	time_t last_time;
@@ -115,6 +116,10 @@ static int daemon_paths(struct aifabd_daemon *d)
 		      d->run_dir, AIFABD_STATUS_NAME);
 	if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof(d->pid_path) ||
 	    (size_t)n2 >= sizeof(d->status_path))
+		return -ENAMETOOLONG;
+	n1 = aifab_fmt(d->health_path, sizeof(d->health_path), "%s/%s",
+		      d->state_dir, AIFABD_HEALTH_FILE);
+	if (n1 < 0 || (size_t)n1 >= sizeof(d->health_path))
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -170,9 +175,8 @@ static void daemon_config_set(struct aifabd_daemon *d,
 /* Status and state. */
 
 /*
- * The document of status.json and the "status" reply. The health engine
- * will replace aifabd_status_kernel_view() with
- * aifabd_health_status_json(d->health, root).
+ * The document of status.json and the "status" reply: the daemon's own
+ * fields, then the health engine's links, partitions and decisions.
  */
 static struct json_object *daemon_status_doc(const struct aifabd_daemon *d)
 {
@@ -189,7 +193,7 @@ static struct json_object *daemon_status_doc(const struct aifabd_daemon *d)
 	};
 	struct json_object *root = aifabd_status_json(&st);
 
-	if (root && aifabd_status_kernel_view(&d->links, &d->parts, root)) {
+	if (root && aifabd_health_status_json(d->health, root)) {
 		json_object_put(root);
 		root = NULL;
 	}
@@ -229,16 +233,6 @@ static void daemon_state_save(const struct aifabd_daemon *d)
 	if (ret)
 		aifabd_log(LOG_ERR, "saving the state in %s: %s",
 			   d->state_dir, strerror(-ret));
-}
-
-static void daemon_seen(struct aifabd_daemon *d,
-			const struct aifabd_actual *act)
-{
-	time_t now = time(NULL);
-
-	if (aifabd_seen_links(&d->links, act, now) < 0 ||
-	    aifabd_seen_parts(&d->parts, act, now) < 0)
-		aifabd_log(LOG_ERR, "status: out of memory");
 }
 
 /* Reconcile. */
@@ -282,6 +276,32 @@ static void daemon_note(struct aifabd_daemon *d, const struct aifabd_recon *r,
 	daemon_backoff(d, d->last_ok);
 }
 
+/* Health. */
+
+/* After anything that may have decided: the next tick and the state. */
+static void daemon_health_after(struct aifabd_daemon *d, uint64_t now)
+{
+	int ret;
+
+	d->health_at = aifabd_health_tick(d->health, now);
+	ret = aifabd_health_save(d->health, d->health_path);
+	if (ret)
+		aifabd_log(LOG_ERR, "saving %s: %s", d->health_path,
+			   strerror(-ret));
+}
+
+/* Partitions and links may have changed with any reconcile. */
+static void daemon_health_configure(struct aifabd_daemon *d)
+{
+	uint64_t now = aifabd_now_ms();
+	int ret = aifabd_health_configure(d->health, &d->cfg, now);
+
+	if (ret)
+		aifabd_log(LOG_ERR, "health: learning links and routes: %s",
+			   strerror(-ret));
+	daemon_health_after(d, now);
+}
+
 /**
  * daemon_reconcile() - Reconcile now, and publish the outcome.
  * @d: Daemon.
@@ -307,10 +327,9 @@ static enum aifabd_reply_status daemon_reconcile(struct aifabd_daemon *d,
 	if (!out)
 		fclose(sink);
 	daemon_note(d, &r, why);
-	if (r.has_act)
-		daemon_seen(d, &r.act);
 	st = r.status;
 	aifabd_recon_free(&r);
+	daemon_health_configure(d);
 	daemon_status_write(d);
 	daemon_state_save(d);
 	return st;
@@ -413,19 +432,18 @@ static enum aifabd_reply_status daemon_reload(struct aifabd_daemon *d,
  * @link: The link's name.
  * @state: Its new state.
  *
- * For now the state is only recorded for the status file; the health
- * engine will take the event here (aifabd_health_link_event()).
+ * The health engine decides what it means for the partitions.
  */
 void daemon_link_event(struct aifabd_daemon *d, const char *link,
 		       enum aifab_link_state state)
 {
-	int changed;
+	uint64_t now = aifabd_now_ms();
 
 	aifabd_log(LOG_INFO, "link %s: %s", link,
 		   aifabd_link_state_name(state));
-	changed = aifabd_seen_link_state(&d->links, link, state, time(NULL));
-	if (changed > 0)
-		daemon_status_write(d);
+	aifabd_health_link_event(d->health, link, state, now);
+	daemon_health_after(d, now);
+	daemon_status_write(d);
 }
 
 static int daemon_event(const struct nlmsghdr *nlh, void *data)
@@ -601,10 +619,7 @@ static void daemon_arm(struct aifabd_daemon *d)
 		aifabd_log(LOG_ERR, "timerfd: %s", strerror(errno));
 }
 
-/*
- * Whatever is due. The health engine's aifabd_health_tick() will run
- * here and give health_at its next value.
- */
+/* Whatever is due: client timeouts, the resync, a reconcile, health. */
 static void daemon_tick(struct aifabd_daemon *d)
 {
 	uint64_t now = aifabd_now_ms();
@@ -613,6 +628,10 @@ static void daemon_tick(struct aifabd_daemon *d)
 	if (read(d->timerfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
 		aifabd_log(LOG_ERR, "timerfd: %s", strerror(errno));
 	aifabd_ctlsock_expire(&d->cs, now);
+	if (d->health_at && now >= d->health_at) {
+		daemon_health_after(d, now);
+		daemon_status_write(d);
+	}
 	if (d->resync_at && now >= d->resync_at) {
 		d->resync_at = now + (uint64_t)d->o->resync_s * 1000;
 		daemon_schedule(d, "periodic resync");
@@ -741,6 +760,12 @@ static int daemon_netlink(struct aifabd_daemon *d)
 		aifabd_log(LOG_ERR, "aifab: %s", aifab_nl_open_strerror(ret));
 		return AIFABD_EXIT_ERR;
 	}
+	/* On the request socket: health asks routes and sets partitions. */
+	ret = aifabd_health_new(&d->health, d->nl);
+	if (ret)
+		return daemon_fail("health", ret);
+	/* A refused file is logged there and health starts afresh. */
+	aifabd_health_restore(d->health, d->health_path);
 	/* Joined before the first snapshot, so no drift falls between. */
 	ret = aifab_nl_join_monitor(d->mon);
 	if (ret)
@@ -820,14 +845,15 @@ static void daemon_free(struct aifabd_daemon *d)
 		close(d->sigfd);
 	if (d->timerfd >= 0)
 		close(d->timerfd);
+	if (d->health)
+		daemon_health_after(d, aifabd_now_ms());
+	aifabd_health_free(d->health);
 	aifab_nl_close(d->mon);
 	aifab_nl_close(d->nl);
 	aifabd_pidfile_release(d->pid_path, d->pidfd);
 	aifabd_config_free(&d->cfg);
 	free(d->cfg_text);
 	free(d->last_error);
-	aifabd_seen_free(&d->links);
-	aifabd_seen_free(&d->parts);
 }
 
 /**

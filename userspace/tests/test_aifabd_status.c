@@ -32,15 +32,6 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static struct aifabd_actual_link links2[] = {
-	{ .name = "l0", .state = AIFAB_LINK_STATE_UP },
-	{ .name = "l1", .state = AIFAB_LINK_STATE_DEGRADED },
-};
-
-static struct aifabd_actual_part parts1[] = {
-	{ .name = "red", .tenant = "acme" },
-};
-
 static void test_header(void **state)
 {
 	struct aifabd_status st = {
@@ -82,75 +73,6 @@ static void test_header(void **state)
 	assert_true(json_object_object_get_ex(last, "error", &v));
 	assert_null(v);
 	json_object_put(root);
-}
-
-/* "since" moves only when the state does; gone objects leave. */
-static void test_seen(void **state)
-{
-	struct aifabd_actual act = { .links = links2, .nlinks = 2,
-				     .parts = parts1, .nparts = 1 };
-	struct aifabd_seen_tab links = { 0 }, parts = { 0 };
-
-	(void)state;
-	assert_int_equal(aifabd_seen_links(&links, &act, T0), 1);
-	assert_int_equal(aifabd_seen_parts(&parts, &act, T0), 1);
-	assert_int_equal(links.n, 2);
-	assert_string_equal(links.v[1].state, "degraded");
-	assert_int_equal(aifabd_seen_links(&links, &act, T0 + 5), 0);
-	assert_int_equal(aifabd_seen_parts(&parts, &act, T0 + 5), 0);
-	assert_int_equal(links.v[0].since, T0);
-	/* An event moves one link, once. */
-	assert_int_equal(aifabd_seen_link_state(&links, "l0",
-						AIFAB_LINK_STATE_DOWN, T0 + 7),
-			 1);
-	assert_int_equal(aifabd_seen_link_state(&links, "l0",
-						AIFAB_LINK_STATE_DOWN, T0 + 8),
-			 0);
-	assert_string_equal(links.v[0].state, "down");
-	assert_int_equal(links.v[0].since, T0 + 7);
-	assert_int_equal(links.v[1].since, T0);
-	/* A snapshot without l1 and without red drops them. */
-	act.nlinks = 1;
-	act.nparts = 0;
-	assert_int_equal(aifabd_seen_links(&links, &act, T0 + 9), 1);
-	assert_int_equal(aifabd_seen_parts(&parts, &act, T0 + 9), 1);
-	assert_int_equal(links.n, 1);
-	assert_int_equal(parts.n, 0);
-	/* l0 is "up" again by the snapshot: since moves. */
-	assert_int_equal(links.v[0].since, T0 + 9);
-	aifabd_seen_free(&links);
-	aifabd_seen_free(&parts);
-}
-
-static void test_kernel_view(void **state)
-{
-	struct aifabd_actual act = { .links = links2, .nlinks = 2,
-				     .parts = parts1, .nparts = 1 };
-	struct aifabd_seen_tab links = { 0 }, parts = { 0 };
-	struct json_object *root = json_object_new_object(), *a, *e;
-
-	(void)state;
-	aifabd_seen_links(&links, &act, T0);
-	aifabd_seen_parts(&parts, &act, T0);
-	assert_int_equal(aifabd_status_kernel_view(&links, &parts, root), 0);
-	assert_true(json_object_object_get_ex(root, "links", &a));
-	assert_int_equal(json_object_array_length(a), 2);
-	e = json_object_array_get_idx(a, 1);
-	assert_string_equal(get_str(e, "name"), "l1");
-	assert_string_equal(get_str(e, "state"), "degraded");
-	assert_string_equal(get_str(e, "since"), "2023-11-14T22:13:20Z");
-	assert_string_equal(get_str(e, "why"), "kernel reports degraded");
-	assert_true(json_object_object_get_ex(root, "partitions", &a));
-	e = json_object_array_get_idx(a, 0);
-	assert_string_equal(get_str(e, "name"), "red");
-	assert_string_equal(get_str(e, "tenant"), "acme");
-	assert_string_equal(get_str(e, "state"), "up");
-	assert_string_equal(get_str(e, "why"), "configured");
-	assert_true(json_object_object_get_ex(root, "decisions", &a));
-	assert_int_equal(json_object_array_length(a), 0);
-	json_object_put(root);
-	aifabd_seen_free(&links);
-	aifabd_seen_free(&parts);
 }
 
 static void test_write_atomic(void **state)
@@ -220,8 +142,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header),
-		cmocka_unit_test(test_seen),
-		cmocka_unit_test(test_kernel_view),
 		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_statedir),
 	};
