@@ -15,6 +15,7 @@
 
 #include "../aifabctl/ctl.h"
 #include "apply.h"
+#include "rdma_netns.h"
 #include "snapshot.h"
 
 static int apply_devs(struct aifab_nl_req *req, uint16_t type,
@@ -91,8 +92,9 @@ static int apply_part_op(const struct aifabd_op *op, struct aifab_nl_req *req,
  * @nsfd: Set to the namespace file the request refers to, which must stay
  *	open until it is sent, or to -1.
  *
- * Return: 0, -EINVAL for a topology load, -E2BIG when it has too many
- * devices, or the errno of opening /run/netns/NAME.
+ * Return: 0, -EINVAL for a topology load or an RDMA move (which are no
+ * aifab request), -E2BIG when it has too many devices, or the errno of
+ * opening /run/netns/NAME.
  */
 int aifabd_apply_req(const struct aifabd_op *op, struct aifab_nl_req *req,
 		     int *nsfd)
@@ -117,6 +119,7 @@ int aifabd_apply_req(const struct aifabd_op *op, struct aifab_nl_req *req,
 						    AIFAB_A_LINK_DEGRADE_PPM,
 						    op->degrade_ppm);
 	case AIFABD_OP_TOPOLOGY_LOAD:
+	case AIFABD_OP_RDMA_NETNS:
 		return -EINVAL;
 	default:
 		return apply_part_op(op, req, nsfd);
@@ -176,6 +179,8 @@ static int apply_nl_exec(void *priv, const struct aifabd_op *op, char *msg,
 	int ret;
 
 	*msg = '\0';
+	if (op->type == AIFABD_OP_RDMA_NETNS)
+		return aifabd_rdma_move(nl, op, msg, msglen);
 	ret = apply_one(nl, op, &sent);
 	kmsg = ret && sent ? aifab_nl_errmsg(nl) : NULL;
 	if (kmsg)

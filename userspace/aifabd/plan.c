@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "../aifabctl/ctl.h"
+#include "fmt.h"
 #include "plan.h"
+#include "snapshot.h"
 
 /* A plan being built. */
 struct pb {
@@ -30,6 +32,7 @@ static const char *const pb_op_names[] = {
 	[AIFABD_OP_PART_ADD] = "partition add",
 	[AIFABD_OP_PART_NETNS] = "partition netns",
 	[AIFABD_OP_PART_SET_ADD] = "partition set add",
+	[AIFABD_OP_RDMA_NETNS] = "rdma dev set netns",
 	[AIFABD_OP_FENCE_ADD] = "fence add",
 	[AIFABD_OP_LINK_DEGRADE] = "link degrade-threshold",
 };
@@ -623,7 +626,135 @@ static int pb_set_adds(struct pb *pb)
 	return 0;
 }
 
-/* Step 8: fences new, or deleted in step 1 and restored. */
+/* Step 8: RDMA devices' network namespaces; see plan.h. */
+
+static int pb_note(struct pb *pb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int pb_note(struct pb *pb, const char *fmt, ...)
+{
+	struct aifabd_plan *plan = pb->plan;
+	char **notes, *s;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	notes = reallocarray(plan->notes, plan->nnotes + 1, sizeof(*notes));
+	if (!notes) {
+		free(s);
+		return -ENOMEM;
+	}
+	plan->notes = notes;
+	notes[plan->nnotes++] = s;
+	return 0;
+}
+
+/* The configuration's partition of device @dev, or NULL. */
+static const struct aifabd_partition *pb_part_of(const struct pb *pb,
+						 const char *dev)
+{
+	size_t i;
+
+	for (i = 0; i < pb->cfg->nparts; i++)
+		if (pb_has_dev(&pb->cfg->parts[i], dev))
+			return &pb->cfg->parts[i];
+	return NULL;
+}
+
+/* Where the device of @p belongs: its tenant's netns, or home (""). */
+static const char *pb_rdma_want(const struct pb *pb,
+				const struct aifabd_partition *p)
+{
+	return p ? pb_netns(pb, p) : "";
+}
+
+/* "netns acme" or "the initial netns", for reasons. */
+static void pb_ns_what(const char *netns, char *buf, size_t len)
+{
+	if (*netns)
+		aifab_fmt(buf, len, "netns %s", netns);
+	else
+		aifab_fmt(buf, len, "the initial netns");
+}
+
+static int pb_rdma_move(struct pb *pb, const struct aifabd_rdma_dev *d)
+{
+	const struct aifabd_partition *p = pb_part_of(pb, d->dev);
+	const char *want = pb_rdma_want(pb, p);
+	char from[AIFAB_NAME_MAX + 8];
+	struct aifabd_op *op;
+
+	if (!strcmp(d->netns, want))
+		return 0;
+	if (!strcmp(d->netns, AIFABD_NETNS_UNKNOWN))
+		return pb_note(pb, "rdma: device %s (%s) is in a network "
+			       "namespace with no name in %s; left there",
+			       d->dev, d->ibdev, AIFABD_NETNS_DIR);
+	pb_ns_what(d->netns, from, sizeof(from));
+	if (*want)
+		op = pb_op(pb, AIFABD_OP_RDMA_NETNS, d->dev, "device %s (%s) "
+			   "of partition %s: into tenant %s's netns %s, from "
+			   "%s", d->dev, d->ibdev, p->name, p->tenant.name,
+			   want, from);
+	else if (p)
+		op = pb_op(pb, AIFABD_OP_RDMA_NETNS, d->dev, "device %s (%s) "
+			   "of partition %s: back to the initial netns from "
+			   "%s, tenant %s has none", d->dev, d->ibdev, p->name, from,
+			   p->tenant.name);
+	else
+		op = pb_op(pb, AIFABD_OP_RDMA_NETNS, d->dev, "device %s (%s): "
+			   "back to the initial netns from %s, in no "
+			   "partition", d->dev, d->ibdev,
+			   from);
+	if (!op)
+		return -ENOMEM;
+	ctl_strscpy(op->netns, want, sizeof(op->netns));
+	ctl_strscpy(op->from, d->netns, sizeof(op->from));
+	ctl_strscpy(op->ibdev, d->ibdev, sizeof(op->ibdev));
+	return 0;
+}
+
+/* Shared mode: say which devices stay visible to every namespace. */
+static int pb_rdma_shared(struct pb *pb, const struct aifabd_rdma_dev *d)
+{
+	const struct aifabd_partition *p = pb_part_of(pb, d->dev);
+	const char *want = pb_rdma_want(pb, p);
+
+	if (!*want)
+		return 0;
+	return pb_note(pb, "rdma: device %s of partition %s stays in every "
+		       "network namespace, not only tenant %s's netns %s: the "
+		       "RDMA subsystem's netns mode is shared (\"rdma system "
+		       "set netns exclusive\" lets it move)", d->dev, p->name,
+		       p->tenant.name, want);
+}
+
+static int pb_rdma_moves(struct pb *pb)
+{
+	const struct aifabd_actual *act = pb->act;
+	int (*one)(struct pb *pb, const struct aifabd_rdma_dev *d);
+	size_t i;
+	int ret = 0;
+
+	if (act->rdma_mode == AIFABD_RDMA_SHARED)
+		one = pb_rdma_shared;
+	else if (act->rdma_mode != AIFABD_RDMA_EXCLUSIVE || !act->nrdma)
+		return 0;
+	else if (pb->topo_change)
+		return pb_note(pb, "rdma: the topology changes, so the RDMA "
+			       "devices' namespaces are planned after the load");
+	else
+		one = pb_rdma_move;
+	for (i = 0; !ret && i < act->nrdma; i++)
+		ret = one(pb, &act->rdma[i]);
+	return ret;
+}
+
+/* Step 9: fences new, or deleted in step 1 and restored. */
 static int pb_fence_adds(struct pb *pb)
 {
 	size_t i;
@@ -666,7 +797,7 @@ static int pb_degrade(struct pb *pb, const char *link, uint32_t have)
 	return 0;
 }
 
-/* Step 9: over the links the kernel will have once the load is done. */
+/* Step 10: over the links the kernel will have once the load is done. */
 static int pb_degrades(struct pb *pb)
 {
 	size_t i;
@@ -688,8 +819,8 @@ static int pb_steps(struct pb *pb)
 {
 	static int (*const steps[])(struct pb *pb) = {
 		pb_fence_dels, pb_set_dels, pb_part_dels, pb_topology,
-		pb_part_adds, pb_netns_changes, pb_set_adds, pb_fence_adds,
-		pb_degrades,
+		pb_part_adds, pb_netns_changes, pb_set_adds, pb_rdma_moves,
+		pb_fence_adds, pb_degrades,
 	};
 	size_t i;
 	int ret = 0;
@@ -751,6 +882,9 @@ void aifabd_plan_free(struct aifabd_plan *plan)
 		free(plan->ops[i].devs);
 		free(plan->ops[i].reason);
 	}
+	for (i = 0; i < plan->nnotes; i++)
+		free(plan->notes[i]);
+	free(plan->notes);
 	free(plan->ops);
 	*plan = (struct aifabd_plan){ 0 };
 }
@@ -805,6 +939,12 @@ void aifabd_op_print(FILE *f, const struct aifabd_op *op)
 		fprintf(f, "link set %s degrade-threshold %u", op->name,
 			op->degrade_ppm);
 		break;
+	case AIFABD_OP_RDMA_NETNS:
+		/* rdma(8)'s command, as typed in the namespace it leaves. */
+		fprintf(f, "rdma dev set %s netns %s",
+			*op->ibdev ? op->ibdev : op->name,
+			*op->netns ? op->netns : AIFABD_NETNS_HOME);
+		break;
 	}
 }
 
@@ -844,6 +984,7 @@ void aifabd_actual_free(struct aifabd_actual *act)
 	free(act->parts);
 	free(act->fences);
 	free(act->links);
+	free(act->rdma);
 	topo_free(&act->topo);
 	*act = (struct aifabd_actual){ 0 };
 }

@@ -37,10 +37,29 @@
  *                       kernel refuses a rebind while a member is open
  *   7. partition set add  members joining kept partitions, after every
  *                       removal, so that a device can move between them
- *   8. fence add
- *   9. link degrade-threshold set
+ *   8. rdma dev set netns  RDMA devices whose network namespace is not
+ *                       where the configuration puts them (below)
+ *   9. fence add
+ *  10. link degrade-threshold set
  * Within a step, operations follow the kernel's order for what goes and
  * the configuration's for what comes, so that a plan is reproducible.
+ *
+ * RDMA namespaces (step 8). When the RDMA subsystem's netns mode is
+ * exclusive, an EFA device (aifab_efaN) of a partition whose tenant has a
+ * netns belongs in that namespace, and every other one in the initial
+ * namespace, "home" (where ib_core registers it, and where it returns when
+ * its namespace is deleted). Each device not where it belongs is moved,
+ * after every partition step: the kernel refuses to rebind or remove a
+ * device that is open (EBUSY), so a device is moved only once its
+ * partition's binding has changed, and a move never cuts off a tenant's
+ * running job that the partition change itself would have refused. A
+ * device moving in was unbound until that moment and visible nowhere else,
+ * so nobody has it open; one moving home may have been opened since it
+ * left its partition, and that process is cut off (ib_core disassociates
+ * it), as it no longer belongs to the tenant. In shared mode nothing moves;
+ * the plan's notes say why. A plan with a topology load moves nothing:
+ * the load may register devices anew, so the reconcile plans again after
+ * it (reconcile.h).
  */
 #ifndef AIFABD_PLAN_H
 #define AIFABD_PLAN_H
@@ -54,6 +73,7 @@
 
 #include "../aifabctl/topo.h"
 #include "config.h"
+#include "rdma_nl.h"
 
 /* What a link's threshold is when the kernel creates it. */
 #define AIFABD_KERNEL_DEGRADE_PPM	0U
@@ -85,6 +105,30 @@ struct aifabd_actual_link {
 	uint32_t state;			/* enum aifab_link_state; 0 unknown */
 };
 
+/* The initial network namespace, as plans print it and moves open it. */
+#define AIFABD_NETNS_HOME	"/proc/1/ns/net"
+
+/* What the snapshot learned of the RDMA subsystem's namespace mode. */
+enum aifabd_rdma_mode {
+	AIFABD_RDMA_UNREAD,		/* not read: plan no move */
+	AIFABD_RDMA_ABSENT,		/* no RDMA subsystem */
+	AIFABD_RDMA_SHARED,
+	AIFABD_RDMA_EXCLUSIVE,
+};
+
+/* A local EFA device and its RDMA device. */
+struct aifabd_rdma_dev {
+	aifabd_name_t dev;		/* the fabric's name: efa0 */
+	uint32_t id;			/* the fabric's id */
+	char ibdev[AIFAB_RDMA_NAME_MAX];	/* aifab_efa0; "" unknown */
+	/*
+	 * Exclusive mode: the name in /run/netns of the namespace it is in,
+	 * "" for the initial one, or AIFABD_NETNS_UNKNOWN ("?") when it was
+	 * seen in none of these. Shared mode: "".
+	 */
+	aifabd_name_t netns;
+};
+
 /* The kernel's state, from its dumps. */
 struct aifabd_actual {
 	struct aifabd_actual_part *parts;
@@ -95,6 +139,10 @@ struct aifabd_actual {
 	size_t nlinks;
 	bool has_topo;			/* needed when the config has one */
 	struct topo topo;
+	enum aifabd_rdma_mode rdma_mode;
+	struct aifabd_rdma_dev *rdma;	/* local EFA devices, in the fabric's
+					 * order */
+	size_t nrdma;
 };
 
 enum aifabd_op_type {
@@ -105,6 +153,7 @@ enum aifabd_op_type {
 	AIFABD_OP_PART_ADD,
 	AIFABD_OP_PART_NETNS,
 	AIFABD_OP_PART_SET_ADD,
+	AIFABD_OP_RDMA_NETNS,
 	AIFABD_OP_FENCE_ADD,
 	AIFABD_OP_LINK_DEGRADE,
 };
@@ -114,7 +163,10 @@ struct aifabd_op {
 	aifabd_name_t name;		/* partition, link, or fence's first */
 	aifabd_name_t peer;		/* fence's second partition */
 	aifabd_name_t tenant;		/* PART_ADD */
-	aifabd_name_t netns;		/* PART_ADD, PART_NETNS; "" unbinds */
+	aifabd_name_t netns;		/* PART_ADD, PART_NETNS; "" unbinds;
+					 * RDMA_NETNS: where to, "" home */
+	aifabd_name_t from;		/* RDMA_NETNS: where from, "" home */
+	char ibdev[AIFAB_RDMA_NAME_MAX];	/* RDMA_NETNS: for the log */
 	aifabd_name_t *devs;		/* PART_ADD, PART_SET_ADD, _SET_DEL */
 	size_t ndevs;
 	uint32_t degrade_ppm;		/* LINK_DEGRADE */
@@ -128,6 +180,9 @@ struct aifabd_plan {
 	struct aifabd_op *ops;
 	size_t nops;
 	size_t cap;
+	/* What the plan leaves alone on purpose, and why; logged at info. */
+	char **notes;
+	size_t nnotes;
 };
 
 int aifabd_plan_build(const struct aifabd_config *cfg,

@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "log.h"
+#include "rdma_netns.h"
 #include "reconcile.h"
 #include "snapshot.h"
 #include "udev.h"
@@ -116,6 +117,7 @@ static int recon_apply(struct aifab_nl *nl, const struct aifabd_actual *pre,
 	struct aifabd_apply_ops ops;
 	struct aifabd_apply_result res;
 	struct aifabd_rollback rb = { .undo.stuck = AIFABD_UNDO_NONE };
+	size_t applied;
 	char *text = NULL;
 	size_t len;
 	FILE *m;
@@ -133,14 +135,15 @@ static int recon_apply(struct aifab_nl *nl, const struct aifabd_actual *pre,
 				   ret ? err : out);
 		free(text);
 	}
-	r->applied = ret ? res.done : plan->nops;
+	applied = ret ? res.done : plan->nops;
 	if (ret) {
 		r->status = AIFABD_REPLY_KERNEL;
 		r->rolled_back = res.done && aifabd_rollback_complete(&rb);
 		if (r->rolled_back || !res.done)
-			r->applied = 0;
+			applied = 0;
 		r->error = recon_summary(plan, &res, &rb);
 	}
+	r->applied += applied;
 	aifabd_rollback_free(&rb);
 	return ret;
 }
@@ -162,6 +165,108 @@ static int recon_udev(const struct aifabd_config *cfg, const char *run_dir,
 	return ret;
 }
 
+/* What the snapshot learned of the RDMA devices' namespaces. */
+static int recon_rdma(struct aifab_nl *nl, struct aifabd_actual *pre,
+		      FILE *err, struct aifabd_recon *r)
+{
+	char *msg = NULL;
+	int ret = aifabd_rdma_snapshot(nl, pre, &msg);
+
+	if (ret)
+		recon_fail(r, err, AIFABD_REPLY_KERNEL,
+			   "aifabd: reading the RDMA devices' namespaces: %s",
+			   msg ? msg : strerror(-ret));
+	free(msg);
+	return ret;
+}
+
+static int recon_snapshot(struct aifab_nl *nl, const struct aifabd_config *cfg,
+			  struct aifabd_actual *pre, FILE *err,
+			  struct aifabd_recon *r)
+{
+	char *msg;
+	int ret = aifabd_snapshot(nl, cfg->has_topo, pre);
+
+	if (!ret) {
+		ret = recon_rdma(nl, pre, err, r);
+		if (ret)
+			aifabd_actual_free(pre);
+		return ret;
+	}
+	msg = recon_nl_err(nl, ret);
+	recon_fail(r, err, AIFABD_REPLY_KERNEL,
+		   "aifabd: reading the kernel's state: %s",
+		   msg ? msg : strerror(-ret));
+	free(msg);
+	return ret;
+}
+
+/* What the plan leaves alone on purpose, and why. */
+static void recon_notes(const struct aifabd_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nnotes; i++)
+		aifabd_log(LOG_INFO, "%s", plan->notes[i]);
+}
+
+static bool recon_loads_topology(const struct aifabd_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nops; i++)
+		if (plan->ops[i].type == AIFABD_OP_TOPOLOGY_LOAD)
+			return true;
+	return false;
+}
+
+/*
+ * One round: snapshot into @pre, plan, report, apply. @again is set when
+ * the plan loaded a topology in exclusive RDMA mode, whose devices'
+ * namespaces only a new snapshot can plan (plan.h).
+ */
+static int recon_round(struct aifab_nl *nl, const struct aifabd_config *cfg,
+		       bool dry_run, const char *run_dir, FILE *out, FILE *err,
+		       struct aifabd_recon *r, struct aifabd_actual *pre,
+		       bool *again, bool *planned)
+{
+	struct aifabd_plan plan = { 0 };
+	char *msg = NULL;
+	int ret;
+
+	*again = false;
+	*planned = false;
+	ret = recon_snapshot(nl, cfg, pre, err, r);
+	if (ret)
+		return ret;
+	ret = aifabd_plan_build(cfg, pre, &plan, &msg);
+	if (ret) {
+		/* Mostly the configuration against the kernel: FILE:LINE:COL. */
+		recon_fail(r, err, AIFABD_REPLY_CONFIG, "%s%s",
+			   msg ? msg : "aifabd: planning: ",
+			   msg ? "" : strerror(-ret));
+		fprintf(err, "aifabd: nothing applied\n");
+		free(msg);
+		aifabd_actual_free(pre);
+		return ret;
+	}
+	*planned = true;
+	r->planned += plan.nops;
+	recon_notes(&plan);
+	ret = recon_plan_text(&plan, out);
+	if (ret)
+		recon_fail(r, err, AIFABD_REPLY_ERROR,
+			   "aifabd: writing the plan: %s", strerror(-ret));
+	else if (!dry_run)
+		ret = recon_udev(cfg, run_dir, err, r);
+	if (!ret && !dry_run && plan.nops)
+		ret = recon_apply(nl, pre, &plan, out, err, r);
+	*again = !ret && !dry_run && recon_loads_topology(&plan) &&
+		 pre->rdma_mode == AIFABD_RDMA_EXCLUSIVE;
+	aifabd_plan_free(&plan);
+	return ret;
+}
+
 /**
  * aifabd_reconcile() - Bring the kernel to the configuration, once.
  * @nl: Open netlink client.
@@ -173,6 +278,9 @@ static int recon_udev(const struct aifabd_config *cfg, const char *run_dir,
  * @err: What went wrong.
  * @r: Filled in; free with aifabd_recon_free().
  *
+ * A plan that loaded a topology while RDMA namespaces are exclusive is
+ * followed by a second round, which moves the RDMA devices (plan.h).
+ *
  * Return: 0 when the kernel now matches @cfg (or would, for a dry run),
  * else a negative errno value; @r says why.
  */
@@ -180,42 +288,18 @@ int aifabd_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
 		     bool dry_run, const char *run_dir, FILE *out, FILE *err,
 		     struct aifabd_recon *r)
 {
-	struct aifabd_actual pre;
-	struct aifabd_plan plan = { 0 };
-	char *msg = NULL;
-	int ret;
+	struct aifabd_actual pre = { 0 };
+	bool again = true, planned = false;
+	int round, ret = 0;
 
 	*r = (struct aifabd_recon){ .status = AIFABD_REPLY_OK };
-	ret = aifabd_snapshot(nl, cfg->has_topo, &pre);
-	if (ret) {
-		msg = recon_nl_err(nl, ret);
-		recon_fail(r, err, AIFABD_REPLY_KERNEL,
-			   "aifabd: reading the kernel's state: %s",
-			   msg ? msg : strerror(-ret));
-		free(msg);
-		return ret;
-	}
-	ret = aifabd_plan_build(cfg, &pre, &plan, &msg);
-	if (ret) {
-		/* Mostly the configuration against the kernel: FILE:LINE:COL. */
-		recon_fail(r, err, AIFABD_REPLY_CONFIG, "%s%s",
-			   msg ? msg : "aifabd: planning: ",
-			   msg ? "" : strerror(-ret));
-		fprintf(err, "aifabd: nothing applied\n");
-		free(msg);
+	for (round = 0; !ret && again && round < 2; round++) {
 		aifabd_actual_free(&pre);
-		return ret;
+		ret = recon_round(nl, cfg, dry_run, run_dir, out, err, r,
+				  &pre, &again, &planned);
 	}
-	r->planned = plan.nops;
-	ret = recon_plan_text(&plan, out);
-	if (ret)
-		recon_fail(r, err, AIFABD_REPLY_ERROR,
-			   "aifabd: writing the plan: %s", strerror(-ret));
-	else if (!dry_run)
-		ret = recon_udev(cfg, run_dir, err, r);
-	if (!ret && !dry_run && plan.nops)
-		ret = recon_apply(nl, &pre, &plan, out, err, r);
-	aifabd_plan_free(&plan);
+	if (!planned && !r->planned)	/* no snapshot or plan: nothing to show */
+		return ret;
 	/* After a change, read again: the status shows the kernel as it is. */
 	if (!dry_run && r->planned) {
 		aifabd_actual_free(&pre);

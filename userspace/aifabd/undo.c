@@ -166,6 +166,20 @@ static int undo_topology(struct aifabd_undo *u, size_t i,
 	return 0;
 }
 
+/* An RDMA device goes back where it came from. */
+static int undo_rdma_netns(struct aifabd_undo *u, size_t i,
+			   const struct aifabd_op *op)
+{
+	struct aifabd_op *inv = undo_op(u, i, op, AIFABD_OP_RDMA_NETNS);
+
+	if (!inv)
+		return -ENOMEM;
+	ctl_strscpy(inv->netns, op->from, sizeof(inv->netns));
+	ctl_strscpy(inv->from, op->netns, sizeof(inv->from));
+	ctl_strscpy(inv->ibdev, op->ibdev, sizeof(inv->ibdev));
+	return 0;
+}
+
 /* The simple inverses: one type for another, same names and devices. */
 static int undo_swap(struct aifabd_undo *u, size_t i,
 		     const struct aifabd_op *op, enum aifabd_op_type type)
@@ -201,6 +215,8 @@ static int undo_one(struct aifabd_undo *u, size_t i,
 		return undo_degrade(u, i, op, act);
 	case AIFABD_OP_TOPOLOGY_LOAD:
 		return undo_topology(u, i, op, act);
+	case AIFABD_OP_RDMA_NETNS:
+		return undo_rdma_netns(u, i, op);
 	}
 	return -EINVAL;
 }

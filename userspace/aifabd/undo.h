@@ -14,6 +14,7 @@
  *                            snapshot lacks (it came with a topology load,
  *                            whose own inverse removes it)
  *   topology load            loading the topology the snapshot read
+ *   rdma dev set netns       moving the device back where it came from
  *
  * An operation whose inverse is not fully known (a partition bound to a
  * namespace with no name in /run/netns, a topology the snapshot did not

@@ -168,6 +168,9 @@ static void test_refused_locally(void **state)
 	assert_int_equal(nsfd, -1);
 	op.type = AIFABD_OP_TOPOLOGY_LOAD;
 	assert_int_equal(aifabd_apply_req(&op, req, &nsfd), -EINVAL);
+	/* An RDMA move is no aifab request (rdma_netns.c sends it). */
+	op.type = AIFABD_OP_RDMA_NETNS;
+	assert_int_equal(aifabd_apply_req(&op, req, &nsfd), -EINVAL);
 	free(req);
 }
 

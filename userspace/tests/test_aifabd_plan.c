@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "fmt.h"
 #include "../aifabd/plan.h"
 #include "../aifabctl/ctl.h"
 
@@ -96,6 +97,22 @@ static void act_link(struct aifabd_actual *act, const char *name,
 	act->links[act->nlinks++].degrade_ppm = ppm;
 }
 
+/* An EFA device of the fabric, its RDMA device and where that is. */
+static void act_rdma(struct aifabd_actual *act, const char *dev, uint32_t id,
+		     const char *netns)
+{
+	struct aifabd_rdma_dev *d;
+
+	act->rdma = reallocarray(act->rdma, act->nrdma + 1,
+				 sizeof(*act->rdma));
+	assert_non_null(act->rdma);
+	d = &act->rdma[act->nrdma++];
+	*d = (struct aifabd_rdma_dev){ .id = id };
+	ctl_strscpy(d->dev, dev, sizeof(d->dev));
+	assert_true(aifab_fmt(d->ibdev, sizeof(d->ibdev), "aifab_%s", dev) > 0);
+	ctl_strscpy(d->netns, netns, sizeof(d->netns));
+}
+
 /* The kernel's topology, given as a topology file. */
 static void act_topo(struct aifabd_actual *act, const char *yaml)
 {
@@ -150,6 +167,29 @@ static void assert_plan_at(const char *yaml, struct aifabd_actual *act,
 	aifabd_plan_free(&plan);
 	aifabd_config_free(&cfg);
 	aifabd_actual_free(act);
+}
+
+/* The plan's notes, one a line; @act is kept. */
+static char *plan_notes(const char *yaml, const struct aifabd_actual *act,
+			size_t *nops)
+{
+	struct aifabd_plan plan = { 0 };
+	struct aifabd_config cfg;
+	char *errmsg = NULL, *s = NULL;
+	size_t len, i;
+	FILE *f;
+
+	cfg_read(yaml, &cfg);
+	assert_int_equal(aifabd_plan_build(&cfg, act, &plan, &errmsg), 0);
+	f = open_memstream(&s, &len);
+	assert_non_null(f);
+	for (i = 0; i < plan.nnotes; i++)
+		fprintf(f, "%s\n", plan.notes[i]);
+	fclose(f);
+	*nops = plan.nops;
+	aifabd_plan_free(&plan);
+	aifabd_config_free(&cfg);
+	return s;
 }
 
 static void assert_no_plan(const char *yaml, struct aifabd_actual *act,
@@ -391,6 +431,110 @@ static void test_netns(void **state)
 		"  # partition red: bound to netns acme, was unbound\n");
 }
 
+static const char efa_parts[] =
+	TENANTS
+	"partitions:\n"
+	"- {name: red, tenant: acme, devices: [accel0, efa0]}\n"
+	"- {name: blue, tenant: globex, devices: [efa1]}\n";
+
+/*
+ * Exclusive RDMA namespaces: a bound partition's EFA devices go to its
+ * tenant's netns, after the partition steps; the others go home.
+ */
+static void test_rdma_netns(void **state)
+{
+	struct aifabd_actual act = { 0 };
+
+	(void)state;
+	/* New partitions; efa1 was left in acme, efa2 is in none. */
+	act.rdma_mode = AIFABD_RDMA_EXCLUSIVE;
+	act_rdma(&act, "efa0", 4, "");
+	act_rdma(&act, "efa1", 5, "acme");
+	act_rdma(&act, "efa2", 6, "");
+	assert_plan(efa_parts, &act,
+		"partition add red tenant acme dev accel0 efa0 netns acme"
+		"  # partition red: new\n"
+		"partition add blue tenant globex dev efa1"
+		"  # partition blue: new\n"
+		"rdma dev set aifab_efa0 netns acme  # device efa0 (aifab_efa0) "
+		"of partition red: into tenant acme's netns acme, from the "
+		"initial netns\n"
+		"rdma dev set aifab_efa1 netns /proc/1/ns/net  # device efa1 "
+		"(aifab_efa1) of partition blue: back to the initial netns "
+		"from netns acme, tenant globex has none\n");
+
+	/* All in place: nothing at all. */
+	act.rdma_mode = AIFABD_RDMA_EXCLUSIVE;
+	act_part(&act, "red", "acme", "acme", "accel0", "efa0", NULL);
+	act_part(&act, "blue", "globex", "", "efa1", NULL);
+	act_rdma(&act, "efa0", 4, "acme");
+	act_rdma(&act, "efa1", 5, "");
+	assert_plan(efa_parts, &act, "nothing to change\n");
+
+	/* red goes, efa0 comes home after it; blue's efa1 moves to acme. */
+	act.rdma_mode = AIFABD_RDMA_EXCLUSIVE;
+	act_part(&act, "red", "acme", "acme", "accel0", "efa0", NULL);
+	act_rdma(&act, "efa0", 4, "acme");
+	assert_plan(TENANTS, &act,
+		"partition del red  # partition red: not in the "
+		"configuration\n"
+		"rdma dev set aifab_efa0 netns /proc/1/ns/net  # device efa0 "
+		"(aifab_efa0): back to the initial netns from netns acme, in "
+		"no partition\n");
+
+	/* A rebind moves the device from the old namespace to the new. */
+	act.rdma_mode = AIFABD_RDMA_EXCLUSIVE;
+	act_part(&act, "red", "acme", "old", "accel0", "efa0", NULL);
+	act_part(&act, "blue", "globex", "", "efa1", NULL);
+	act_rdma(&act, "efa0", 4, "old");
+	act_rdma(&act, "efa1", 5, "");
+	assert_plan(efa_parts, &act,
+		"partition set red netns acme  # partition red: bound to "
+		"netns acme, was old\n"
+		"rdma dev set aifab_efa0 netns acme  # device efa0 (aifab_efa0) "
+		"of partition red: into tenant acme's netns acme, from netns "
+		"old\n");
+}
+
+/* When nothing moves, the notes say why. */
+static void test_rdma_netns_notes(void **state)
+{
+	struct aifabd_actual act = { 0 };
+	size_t nops;
+	char *notes;
+
+	(void)state;
+	act.rdma_mode = AIFABD_RDMA_SHARED;
+	act_part(&act, "red", "acme", "acme", "accel0", "efa0", NULL);
+	act_part(&act, "blue", "globex", "", "efa1", NULL);
+	act_rdma(&act, "efa0", 4, "");
+	act_rdma(&act, "efa1", 5, "");
+	notes = plan_notes(efa_parts, &act, &nops);
+	assert_int_equal(nops, 0);
+	assert_string_equal(notes, "rdma: device efa0 of partition red stays "
+		"in every network namespace, not only tenant acme's netns "
+		"acme: the RDMA subsystem's netns mode is shared (\"rdma "
+		"system set netns exclusive\" lets it move)\n");
+	free(notes);
+
+	/* Somewhere with no name: it cannot be reached, so it stays. */
+	act.rdma_mode = AIFABD_RDMA_EXCLUSIVE;
+	ctl_strscpy(act.rdma[0].netns, "?", sizeof(act.rdma[0].netns));
+	notes = plan_notes(efa_parts, &act, &nops);
+	assert_int_equal(nops, 0);
+	assert_string_equal(notes, "rdma: device efa0 (aifab_efa0) is in a "
+		"network namespace with no name in /run/netns; left there\n");
+	free(notes);
+
+	/* No RDMA subsystem, or not read: no note, no move. */
+	act.rdma_mode = AIFABD_RDMA_ABSENT;
+	notes = plan_notes(efa_parts, &act, &nops);
+	assert_int_equal(nops, 0);
+	assert_string_equal(notes, "");
+	free(notes);
+	aifabd_actual_free(&act);
+}
+
 /*
  * A topology load needs a kernel with no partition: everything goes
  * before it and comes back after it, and every new link gets its
@@ -555,6 +699,8 @@ int main(void)
 		cmocka_unit_test(test_fences),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_netns),
+		cmocka_unit_test(test_rdma_netns),
+		cmocka_unit_test(test_rdma_netns_notes),
 		cmocka_unit_test(test_topology_change),
 		cmocka_unit_test(test_topology_same),
 		cmocka_unit_test(test_health_change),

@@ -321,6 +321,56 @@ static void test_first_fails(void **state)
 	fake_free(&k);
 }
 
+/*
+ * An RDMA device goes back where it came from, before its partition is
+ * undone: a plan that binds red, moves efa0 into ns1 and then fails puts
+ * efa0 home first, then deletes red.
+ */
+static void test_rdma_netns(void **state)
+{
+	static aifabd_name_t efa[1] = { "efa0" };
+	struct aifabd_op rops[] = {
+		{ .type = AIFABD_OP_PART_ADD, .name = "red", .tenant = "acme",
+		  .netns = "ns1", .devs = efa, .ndevs = 1 },
+		{ .type = AIFABD_OP_RDMA_NETNS, .name = "efa0",
+		  .ibdev = "aifab_efa0", .from = "", .netns = "ns1" },
+		{ .type = AIFABD_OP_RDMA_NETNS, .name = "efa1",
+		  .ibdev = "aifab_efa1", .from = "ns1", .netns = "ns2" },
+		{ .type = AIFABD_OP_FENCE_ADD, .name = "red", .peer = "blue" },
+	};
+	struct aifabd_plan p = { .ops = rops, .nops = 4 };
+	struct fake_kernel k = { .fail_at = 3, .fail_also = SIZE_MAX };
+	struct aifabd_apply_ops aops = { fake_exec, &k };
+	struct aifabd_apply_result res;
+	struct aifabd_rollback rb;
+	struct aifabd_undo u;
+
+	(void)state;
+	assert_op(&rops[1], "rdma dev set aifab_efa0 netns ns1");
+	assert_int_equal(aifabd_undo_build(&p, 3, &act, &u), 0);
+	assert_true(u.stuck == AIFABD_UNDO_NONE);
+	assert_int_equal(u.plan.nops, 3);
+	assert_op(&u.plan.ops[0], "rdma dev set aifab_efa1 netns ns1");
+	assert_string_equal(u.plan.ops[0].from, "ns2");
+	assert_op(&u.plan.ops[1], "rdma dev set aifab_efa0 netns "
+		  "/proc/1/ns/net");
+	assert_string_equal(u.plan.ops[1].from, "ns1");
+	assert_string_equal(u.plan.ops[1].name, "efa0");
+	assert_op(&u.plan.ops[2], "partition del red");
+	aifabd_undo_free(&u);
+
+	assert_int_equal(aifabd_apply(&aops, &p, &res), -EBUSY);
+	assert_int_equal(aifabd_apply_rollback(&aops, &p, &act, &res, &rb), 0);
+	assert_true(aifabd_rollback_complete(&rb));
+	assert_int_equal(k.n, 7);
+	assert_string_equal(k.sent[4], "rdma dev set aifab_efa1 netns ns1");
+	assert_string_equal(k.sent[5], "rdma dev set aifab_efa0 netns "
+			    "/proc/1/ns/net");
+	assert_string_equal(k.sent[6], "partition del red");
+	aifabd_rollback_free(&rb);
+	fake_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_undo_refused),
 		cmocka_unit_test(test_first_fails),
+		cmocka_unit_test(test_rdma_netns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
