@@ -6,8 +6,10 @@
 # appear), a second pass is a no-op, drift is repaired and nothing else is
 # touched, a dry run changes nothing, a bad configuration is refused with
 # FILE:LINE:COLUMN and no change, a change the kernel refuses is reported
-# with the operation and the kernel's message and rolled back, and daemon
-# options are refused with --once. The daemon has aifabd_daemon_test.sh.
+# with the operation and the kernel's message and rolled back, daemon
+# options are refused with --once, and the embedded default adopts the
+# topology the module was loaded with. The daemon has
+# aifabd_daemon_test.sh.
 #
 # Runs as root inside tools/vm-run (AIFAB_KO names the module), which it
 # reloads first so that the fabric starts empty. The kernel's state is
@@ -46,7 +48,7 @@ cleanup()
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-echo "1..12"
+echo "1..13"
 
 . "$HERE/tap_helpers.sh"
 
@@ -204,6 +206,37 @@ run_d --config "$CFG" --once
 [ $rc = 0 ] && [ "$(state)" = "$FULL" ]
 check $? "the next --once converges" "$(detail); state: $(state)"
 
+# 13: without a file, the embedded default adopts the topology the module
+# built from its parameters, whatever they were: the devices and links stay
+# as the module made them, and the only work is the default health
+# policy's degrade threshold on each link; a second pass has none.
+if [ -e /etc/aifab/aifab.yaml ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP /etc/aifab/aifab.yaml exists, so the default is not in force"
+else
+	rmmod aifab 2>/dev/null
+	insmod "$AIFAB_KO" accels=6 efas=3
+	topo()
+	{
+		"$CTL" -j dev show
+		"$CTL" -j link show | python3 -c '
+import json, sys
+print(sorted((o["name"], o["a"], o["b"]) for o in json.load(sys.stdin)))'
+	}
+	before=$(topo)
+	links=$("$CTL" -j link show | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+	run_d --once
+	plan=$(grep -c . "$TMP/out")
+	thresholds=$(grep -c "^link set [^ ]* degrade-threshold 1000  # " "$TMP/out")
+	first=$(detail)
+	run_d --once
+	[ $rc = 0 ] && [ "$links" -gt 0 ] && [ "$thresholds" = "$links" ] &&
+		[ "$plan" = $((links + 1)) ] && grep -q "applied $links operations" <<<"$first" &&
+		[ "$(cat "$TMP/out")" = "nothing to change" ] &&
+		[[ $before == *'"efa2"'* ]] && [[ $before == *'"accel5"'* ]] &&
+		[ "$(topo)" = "$before" ]
+	check $? "the embedded default keeps the module's topology (accels=6 efas=3)" "first: $first; then: $(detail); $links links"
+fi
 reload
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

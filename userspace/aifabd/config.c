@@ -999,7 +999,10 @@ int aifabd_config_load_text(const char *path, struct aifabd_config *cfg,
 
 /*
  * Read by the same reader as any file, so that it cannot drift from the
- * format. It keeps the kernel's topology, whatever it is.
+ * format. It has no topology section: the module builds its default from
+ * its load parameters, so the kernel's topology after loading is the
+ * module's default whatever they were, and a fixed one here would replace
+ * the fabric, under traffic, at the daemon's first start.
  */
 const char aifabd_config_default_yaml[] =
 	"# aifabd's embedded default: the kernel's topology as it is, no\n"
