@@ -1912,6 +1912,9 @@ TEST_F(nl, monitor_partition)
 	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 
+	/* A new partition: nothing left it, nothing was zeroed. */
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
+
 	ASSERT_EQ(0, part_set(&self->c, r, "p1", "accel1", "efa0"));
 	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
 		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
@@ -1923,6 +1926,22 @@ TEST_F(nl, monitor_partition)
 	EXPECT_STREQ("accel0 accel1", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
 	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	/* efa0 left: the event says what was zeroed, nothing for an EFA device. */
+	EXPECT_EQ(0, nl_u64(tb[AIFAB_A_PARTITION_SCRUB_BYTES], -1));
+
+	/* Devices joining only: none left, no scrub to report. */
+	ASSERT_EQ(0, part_set(&self->c, r, "p1", "efa0", NULL));
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_PARTITION_MAX);
+	EXPECT_EQ(AIFAB_PARTITION_EVENT_CHANGE,
+		  nl_u32(tb[AIFAB_A_PARTITION_EVENT], -1));
+	EXPECT_STREQ("accel0 accel1 efa0",
+		     nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
+	ASSERT_EQ(0, part_set(&self->c, r, "p1", NULL, "efa0"));
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
 
 	/* A change of the admin state alone. */
 	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
@@ -1935,6 +1954,7 @@ TEST_F(nl, monitor_partition)
 	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 	EXPECT_STREQ("accel0 accel1", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
 
 	/* A refused change announces nothing. */
 	EXPECT_EQ(-EEXIST, part_new(&self->c, r, "p1", "acme", NULL));
@@ -1950,6 +1970,8 @@ TEST_F(nl, monitor_partition)
 	EXPECT_EQ(id, nl_u32(tb[AIFAB_A_PARTITION_ID], -1));
 	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	/* Its accelerators held no buffer: a delete says so, with 0. */
+	EXPECT_EQ(0, nl_u64(tb[AIFAB_A_PARTITION_SCRUB_BYTES], -1));
 	nl_close(&mon);
 }
 
