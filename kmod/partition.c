@@ -368,7 +368,10 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
  * @extack: where to say what is wrong
  *
  * The accelerators removed have their buffer objects zeroed first. The
- * change event carries the bytes zeroed when devices left.
+ * change event carries the bytes zeroed when devices left. A request that
+ * finds every value it names already in place (the same admin state, the
+ * same binding, and no device to add or remove) succeeds and changes
+ * nothing: no event, no generation, no uevent.
  *
  * Return: 0 or a negative errno, with nothing changed.
  */
@@ -381,6 +384,7 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 {
 	struct aifab_partition *part;
 	struct aifab_device **devs;
+	bool changed = false;
 	unsigned int i;
 	u64 scrubbed = 0;
 	int ret;
@@ -402,6 +406,12 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 		ret = aifab_dev_scrub(devs[nadd + i], &scrubbed, extack);
 	if (ret)
 		goto out_unlock;
+	/* Setting a value it already has is no change. */
+	changed = nadd || ndel ||
+		  (netns_cookie && *netns_cookie != part->netns_cookie) ||
+		  (admin_state && *admin_state != part->admin_state);
+	if (!changed)
+		goto out_unlock;
 	if (netns_cookie)
 		part->netns_cookie = *netns_cookie;
 	if (admin_state)
@@ -415,7 +425,7 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 			      ndel ? &scrubbed : NULL);
 out_unlock:
 	mutex_unlock(&fab->lock);
-	if (!ret)
+	if (changed)
 		aifab_uevent_sync(fab);
 	kfree(devs);
 	return ret;

@@ -721,7 +721,8 @@ t_monitor()
 	echo "accel0 accel2" 2>/dev/null >"$DEBUGFS/traffic" &&
 		{ echo "traffic across the fence was not refused"; return 1; }
 	ok_silent partition set p1 add dev accel1 || return 1
-	# A device leaving: a change with scrub-bytes.
+	# Already up: no event. A device leaving: a change with scrub-bytes.
+	ok_silent partition set p1 state up || return 1
 	ok_silent partition set p1 del dev accel1 || return 1
 	ok_silent partition del p1 || return 1
 	# The last event, partition del p1, shows that all have arrived.

@@ -93,7 +93,8 @@ enum aifab_route_reason {
  * @AIFAB_PARTITION_EVENT_NEW: it was created
  * @AIFAB_PARTITION_EVENT_DEL: it was deleted
  * @AIFAB_PARTITION_EVENT_CHANGE: devices joined or left it, or its network
- *	namespace binding or admin state changed
+ *	namespace binding or admin state changed. A PARTITION_SET that finds
+ *	every value it names already in place changes nothing and sends none
  */
 enum aifab_partition_event {
 	AIFAB_PARTITION_EVENT_NEW = 1,
