@@ -18,7 +18,8 @@ void aifab_event_link_state(struct aifab_fabric *fab,
 			    const struct aifab_link *link);
 void aifab_event_partition(struct aifab_fabric *fab,
 			   const struct aifab_partition *part,
-			   enum aifab_partition_event event, u64 scrub_bytes);
+			   enum aifab_partition_event event,
+			   const u64 *scrub_bytes);
 void aifab_event_dev(struct aifab_fabric *fab, const struct aifab_device *dev,
 		     enum aifab_dev_event event);
 

@@ -1234,11 +1234,14 @@ void aifab_event_dev(struct aifab_fabric *fab, const struct aifab_device *dev,
  * @fab: the fabric, whose mutex the caller holds
  * @part: the partition
  * @event: what happened
- * @scrub_bytes: for a delete, the bytes its accelerators' scrub zeroed
+ * @scrub_bytes: when devices left it (always for a delete; for a change,
+ *	when the request removed some), the bytes its accelerators' scrub
+ *	zeroed, 0 included; NULL when none left, and the event says nothing
  */
 void aifab_event_partition(struct aifab_fabric *fab,
 			   const struct aifab_partition *part,
-			   enum aifab_partition_event event, u64 scrub_bytes)
+			   enum aifab_partition_event event,
+			   const u64 *scrub_bytes)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1250,9 +1253,9 @@ void aifab_event_partition(struct aifab_fabric *fab,
 		aifab_nl_event_send(msg, hdr,
 				    aifab_nl_put_partition(msg, fab, part) ||
 				    nla_put_u32(msg, AIFAB_A_PARTITION_EVENT, event) ||
-				    (event == AIFAB_PARTITION_EVENT_DEL &&
+				    (scrub_bytes &&
 				     nla_put_u64_64bit(msg, AIFAB_A_PARTITION_SCRUB_BYTES,
-						       scrub_bytes, AIFAB_A_PARTITION_PAD)),
+						       *scrub_bytes, AIFAB_A_PARTITION_PAD)),
 				    GFP_KERNEL);
 }
 

@@ -166,7 +166,7 @@ int aifab_partition_new(struct aifab_fabric *fab, const char *name,
 		goto out_unlock;
 	}
 	aifab_devs_assign(members, ndevs, part->obj.id);
-	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_NEW, 0);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_NEW, NULL);
 	part = NULL;
 out_unlock:
 	mutex_unlock(&fab->lock);
@@ -287,7 +287,7 @@ int aifab_partition_del(struct aifab_fabric *fab, const char *name,
 	xa_erase(&fab->partitions, part->obj.id);
 	fab->generation++;
 	part->ndevs = 0;
-	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_DEL, scrubbed);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_DEL, &scrubbed);
 	call_rcu(&part->obj.rcu, aifab_partition_free_rcu);
 out_unlock:
 	mutex_unlock(&fab->lock);
@@ -367,7 +367,11 @@ static int aifab_partition_resolve_set(struct aifab_fabric *fab,
  *	Open members stay open: the state is about traffic, not ownership.
  * @extack: where to say what is wrong
  *
- * The accelerators removed have their buffer objects zeroed first.
+ * The accelerators removed have their buffer objects zeroed first. The
+ * change event carries the bytes zeroed when devices left. A request that
+ * finds every value it names already in place (the same admin state, the
+ * same binding, and no device to add or remove) succeeds and changes
+ * nothing: no event, no generation, no uevent.
  *
  * Return: 0 or a negative errno, with nothing changed.
  */
@@ -380,6 +384,7 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 {
 	struct aifab_partition *part;
 	struct aifab_device **devs;
+	bool changed = false;
 	unsigned int i;
 	u64 scrubbed = 0;
 	int ret;
@@ -401,6 +406,12 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 		ret = aifab_dev_scrub(devs[nadd + i], &scrubbed, extack);
 	if (ret)
 		goto out_unlock;
+	/* Setting a value it already has is no change. */
+	changed = nadd || ndel ||
+		  (netns_cookie && *netns_cookie != part->netns_cookie) ||
+		  (admin_state && *admin_state != part->admin_state);
+	if (!changed)
+		goto out_unlock;
 	if (netns_cookie)
 		part->netns_cookie = *netns_cookie;
 	if (admin_state)
@@ -410,10 +421,11 @@ int aifab_partition_set(struct aifab_fabric *fab, const char *name,
 	part->ndevs += nadd;
 	part->ndevs -= ndel;
 	fab->generation++;
-	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_CHANGE, 0);
+	aifab_event_partition(fab, part, AIFAB_PARTITION_EVENT_CHANGE,
+			      ndel ? &scrubbed : NULL);
 out_unlock:
 	mutex_unlock(&fab->lock);
-	if (!ret)
+	if (changed)
 		aifab_uevent_sync(fab);
 	kfree(devs);
 	return ret;

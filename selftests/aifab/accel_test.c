@@ -1863,6 +1863,28 @@ static long long scrub_counter(struct __test_metadata *_metadata,
 	return sys;
 }
 
+/* Waits for a monitor line holding @action on @part and @bytes zeroed. */
+static bool scrub_event_seen(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(accel) *self, const char *action,
+			     const char *part, uint64_t bytes)
+{
+	char want_action[32], want_name[48], want_bytes[48];
+	char *t;
+
+	snprintf(want_action, sizeof(want_action), "\"action\":\"%s\"", action);
+	snprintf(want_name, sizeof(want_name), "\"name\":\"%s\"", part);
+	snprintf(want_bytes, sizeof(want_bytes), "\"scrub_bytes\":%llu",
+		 (unsigned long long)bytes);
+	if (file_wait_line(self->mon_path, 5000, "\"partition\"", want_action,
+			   want_name, want_bytes))
+		return true;
+	t = read_text(self->mon_path);
+	TH_LOG("no partition %s event of %s with %s in: %s", action, part,
+	       want_bytes, t ? t : "(unreadable)");
+	free(t);
+	return false;
+}
+
 /*
  * A process makes an object, exports it as a dma-buf, maps that, and
  * closes its device file: the object outlives the file, and so the
@@ -1876,7 +1898,6 @@ TEST_F_TIMEOUT(accel, scrub_on_partition_del, 90)
 	uint32_t h, gone, keep;
 	uint8_t *viabuf, *mine;
 	int dmabuf, i;
-	char want[64];
 	void *m;
 
 	start_monitor(_metadata, self);
@@ -1930,15 +1951,7 @@ TEST_F_TIMEOUT(accel, scrub_on_partition_del, 90)
 		if (((uint64_t *)mine)[i] != pattern_word(34, i))
 			break;
 	EXPECT_EQ((int)(other_size / 8), i) TH_LOG("another device's object changed");
-	snprintf(want, sizeof(want), "\"scrub_bytes\":%llu", (unsigned long long)size);
-	EXPECT_TRUE(file_wait_line(self->mon_path, 5000, "\"partition\"",
-				   "\"action\":\"del\"", "\"name\":\"pS\"", want)) {
-		char *t = read_text(self->mon_path);
-
-		TH_LOG("no partition del event with %s in: %s", want,
-		       t ? t : "(unreadable)");
-		free(t);
-	}
+	EXPECT_TRUE(scrub_event_seen(_metadata, self, "del", "pS", size));
 
 	/* The holder still has a working buffer, now its own bytes only. */
 	memset(viabuf, 0x77, size);
@@ -1955,7 +1968,7 @@ TEST_F_TIMEOUT(accel, scrub_on_partition_del, 90)
  * An accelerator that leaves a partition (PARTITION_SET dev del) is
  * zeroed too, also when its object was never mapped by the device file,
  * and an object imported into a device outside the partition reads zeros
- * through that device.
+ * through that device. The change event says how many bytes.
  */
 TEST_F_TIMEOUT(accel, scrub_on_partition_leave, 90)
 {
@@ -1966,6 +1979,7 @@ TEST_F_TIMEOUT(accel, scrub_on_partition_leave, 90)
 	int dmabuf;
 	void *m;
 
+	start_monitor(_metadata, self);
 	reopen(_metadata, self, 0, false);
 	reopen(_metadata, self, 1, false);
 	ASSERT_EQ(0, ctl("partition add pL tenant tL dev accel0 accel1"));
@@ -1995,6 +2009,7 @@ TEST_F_TIMEOUT(accel, scrub_on_partition_leave, 90)
 	EXPECT_EQ(scrubs0 + 1, scrub_counter(_metadata, "accel0", "scrubs"));
 	EXPECT_EQ(bytes0 + (long long)size,
 		  scrub_counter(_metadata, "accel0", "scrub_bytes"));
+	EXPECT_TRUE(scrub_event_seen(_metadata, self, "change", "pL", size));
 	/* The member that stays is not scrubbed. */
 	EXPECT_EQ(scrubs1, scrub_counter(_metadata, "accel1", "scrubs"));
 	/* What accel2 reads of the object now: zeros. */

@@ -721,6 +721,9 @@ t_monitor()
 	echo "accel0 accel2" 2>/dev/null >"$DEBUGFS/traffic" &&
 		{ echo "traffic across the fence was not refused"; return 1; }
 	ok_silent partition set p1 add dev accel1 || return 1
+	# Already up: no event. A device leaving: a change with scrub-bytes.
+	ok_silent partition set p1 state up || return 1
+	ok_silent partition set p1 del dev accel1 || return 1
 	ok_silent partition del p1 || return 1
 	# The last event, partition del p1, shows that all have arrived.
 	wait_grep "$TMP/mon.json" '"action":"del","id":[0-9]*,"name":"p1"' || return 1
@@ -738,9 +741,9 @@ t_monitor()
 	kill -INT "$pp"
 	wait "$pp"
 
-	lines_ok "$TMP/mon.json" '[(o["event"], o.get("action"), o.get("name", o.get("src"))) for o in events(j)] == [("link-state", None, "accel0-accel1"), ("link-state", None, "accel0-accel1"), ("partition", "new", "p1"), ("partition", "new", "p2"), ("fence-violation", None, "accel0"), ("partition", "change", "p1"), ("partition", "del", "p1")]' || return 1
+	lines_ok "$TMP/mon.json" '[(o["event"], o.get("action"), o.get("name", o.get("src"))) for o in events(j)] == [("link-state", None, "accel0-accel1"), ("link-state", None, "accel0-accel1"), ("partition", "new", "p1"), ("partition", "new", "p2"), ("fence-violation", None, "accel0"), ("partition", "change", "p1"), ("partition", "change", "p1"), ("partition", "del", "p1")]' || return 1
 	lines_ok "$TMP/mon.json" 'LINK | {"event"} <= set(events(j)[0]) and events(j)[0]["state"] == "down" and events(j)[0]["admin_state"] == "down" and events(j)[0]["a"] == "accel0" and events(j)[1]["state"] == "up"' || return 1
-	lines_ok "$TMP/mon.json" 'set(events(j)[2]) == PART | {"event", "action"} and events(j)[2]["tenant"] == "acme" and events(j)[2]["devices"] == ["accel0"] and events(j)[5]["devices"] == ["accel0", "accel1"] and events(j)[6]["devices"] == [] and events(j)[6]["scrub_bytes"] == 0 and "scrub_bytes" not in events(j)[5] and events(j)[2]["admin_state"] == "up"' || return 1
+	lines_ok "$TMP/mon.json" 'set(events(j)[2]) == PART | {"event", "action"} and events(j)[2]["tenant"] == "acme" and events(j)[2]["devices"] == ["accel0"] and events(j)[5]["devices"] == ["accel0", "accel1"] and events(j)[6]["devices"] == ["accel0"] and events(j)[6]["scrub_bytes"] == 0 and events(j)[7]["devices"] == [] and events(j)[7]["scrub_bytes"] == 0 and "scrub_bytes" not in events(j)[5] and events(j)[2]["admin_state"] == "up"' || return 1
 	lines_ok "$TMP/mon.json" 'set(events(j)[4]) == VIOL | {"event"} and events(j)[4] == {"event": "fence-violation", "src": "accel0", "dst": "accel2", "reason": "fence", "src_partition": "p1", "dst_partition": "p2", "suppressed": 0}' || return 1
 	# -p is ignored: still one object a line, the same ones.
 	lines_ok "$TMP/mon.pretty" "j == [json.loads(l) for l in open('$TMP/mon.json')]" || return 1
@@ -752,6 +755,7 @@ t_monitor()
 	out_matches "^\[partition\] new p1: tenant acme state up devices accel0$" &&
 	out_matches "^\[fence-violation\] accel0 -> accel2 reason fence src-partition p1 dst-partition p2 suppressed 0$" &&
 	out_matches "^\[partition\] change p1: tenant acme state up devices accel0 accel1$" &&
+	out_matches "^\[partition\] change p1: tenant acme state up devices accel0 scrub-bytes 0$" &&
 	out_matches "^\[partition\] del p1: tenant acme state up devices - scrub-bytes 0$" || return 1
 	if [ -s "$TMP/mon.json.err" ] || [ -s "$TMP/mon.txt.err" ]; then
 		cat "$TMP/mon.json.err" "$TMP/mon.txt.err"

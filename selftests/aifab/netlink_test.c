@@ -1912,6 +1912,9 @@ TEST_F(nl, monitor_partition)
 	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 
+	/* A new partition: nothing left it, nothing was zeroed. */
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
+
 	ASSERT_EQ(0, part_set(&self->c, r, "p1", "accel1", "efa0"));
 	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
 		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
@@ -1923,6 +1926,22 @@ TEST_F(nl, monitor_partition)
 	EXPECT_STREQ("accel0 accel1", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
 	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	/* efa0 left: the event says what was zeroed, nothing for an EFA device. */
+	EXPECT_EQ(0, nl_u64(tb[AIFAB_A_PARTITION_SCRUB_BYTES], -1));
+
+	/* Devices joining only: none left, no scrub to report. */
+	ASSERT_EQ(0, part_set(&self->c, r, "p1", "efa0", NULL));
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_PARTITION_MAX);
+	EXPECT_EQ(AIFAB_PARTITION_EVENT_CHANGE,
+		  nl_u32(tb[AIFAB_A_PARTITION_EVENT], -1));
+	EXPECT_STREQ("accel0 accel1 efa0",
+		     nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
+	ASSERT_EQ(0, part_set(&self->c, r, "p1", NULL, "efa0"));
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
 
 	/* A change of the admin state alone. */
 	ASSERT_EQ(0, part_state(&self->c, r, AIFAB_CMD_PARTITION_SET, "p1",
@@ -1935,6 +1954,7 @@ TEST_F(nl, monitor_partition)
 	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
 	EXPECT_STREQ("accel0 accel1", nl_strs((void *)ev, AIFAB_A_PARTITION_DEV, s, 1024));
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
 
 	/* A refused change announces nothing. */
 	EXPECT_EQ(-EEXIST, part_new(&self->c, r, "p1", "acme", NULL));
@@ -1950,6 +1970,125 @@ TEST_F(nl, monitor_partition)
 	EXPECT_EQ(id, nl_u32(tb[AIFAB_A_PARTITION_ID], -1));
 	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
 		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	/* Its accelerators held no buffer: a delete says so, with 0. */
+	EXPECT_EQ(0, nl_u64(tb[AIFAB_A_PARTITION_SCRUB_BYTES], -1));
+	nl_close(&mon);
+}
+
+/*
+ * PARTITION_SET of the admin state and the netns binding, each optional:
+ * @state 0 leaves the state out, @netns_fd -2 leaves the binding out.
+ */
+static int part_set_attrs(struct nlc *c, struct nl_reply *r, const char *name,
+			  uint32_t state, int netns_fd)
+{
+	char buf[256] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = nl_req(c, buf, AIFAB_CMD_PARTITION_SET, false);
+
+	mnl_attr_put_strz(nlh, AIFAB_A_PARTITION_NAME, name);
+	if (state)
+		mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_ADMIN_STATE, state);
+	if (netns_fd != -2)
+		mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_NETNS_FD, (uint32_t)netns_fd);
+	return nl_talk(c, nlh, r);
+}
+
+/*
+ * A PARTITION_SET that finds every value it names already in place
+ * succeeds, changes nothing, and announces nothing; one that changes any
+ * of them announces it once.
+ */
+TEST_F(nl, monitor_partition_noop_set)
+{
+	const struct nlattr *tb[AIFAB_A_PARTITION_MAX + 1];
+	char ev[8192] __attribute__((aligned(8)));
+	struct nl_reply *r = self->r;
+	char *before, *after;
+	int64_t cookie;
+	struct nlc mon;
+	int ns;
+
+	ASSERT_EQ(0, nl_open(&mon));
+	ASSERT_EQ(0, nl_join_monitor(&mon));
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ns);
+	ASSERT_EQ(0, part_new(&self->c, r, "p1", "acme", "accel0 efa0"));
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	before = nl_snapshot(&self->c);
+	ASSERT_NE(NULL, before);
+
+	/* Up already, unbound already, and both together. */
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", AIFAB_ADMIN_STATE_UP, -2))
+		TH_LOG("%s", r->msg);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300))
+		TH_LOG("an event for a state set to the value it had");
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", 0, -1)) TH_LOG("%s", r->msg);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300))
+		TH_LOG("an event for unbinding an unbound partition");
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", AIFAB_ADMIN_STATE_UP, -1))
+		TH_LOG("%s", r->msg);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300))
+		TH_LOG("an event for a set of two values already in place");
+	/* Nothing changed, the generation included. */
+	after = nl_snapshot(&self->c);
+	ASSERT_NE(NULL, after);
+	EXPECT_TRUE(snap_same(before, after));
+	free(before);
+	free(after);
+
+	/* One real change among values already in place: one event. */
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", AIFAB_ADMIN_STATE_UP, ns))
+		TH_LOG("%s", r->msg);
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_PARTITION_MAX);
+	EXPECT_EQ(AIFAB_PARTITION_EVENT_CHANGE,
+		  nl_u32(tb[AIFAB_A_PARTITION_EVENT], -1));
+	cookie = nl_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE], 0);
+	EXPECT_NE(0, cookie);
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_SCRUB_BYTES]);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300));
+
+	/* Bound to that namespace already: nothing. */
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", 0, ns)) TH_LOG("%s", r->msg);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300))
+		TH_LOG("an event for binding to the namespace it had");
+
+	/* The state changes, the binding stays: one event, with both. */
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", AIFAB_ADMIN_STATE_DOWN, ns))
+		TH_LOG("%s", r->msg);
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_PARTITION_MAX);
+	EXPECT_EQ(AIFAB_PARTITION_EVENT_CHANGE,
+		  nl_u32(tb[AIFAB_A_PARTITION_EVENT], -1));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN,
+		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	EXPECT_EQ(cookie, nl_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE], 0));
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300));
+	EXPECT_EQ(AIFAB_ADMIN_STATE_DOWN, part_admin(&self->c, r, "p1"));
+
+	/* Down already: nothing; a refused set: nothing either. */
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", AIFAB_ADMIN_STATE_DOWN, -2))
+		TH_LOG("%s", r->msg);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300));
+	EXPECT_EQ(-ENOENT, part_set(&self->c, r, "p1", NULL, "accel1"));
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300));
+
+	/* Back up, unbound: one event. */
+	EXPECT_EQ(0, part_set_attrs(&self->c, r, "p1", AIFAB_ADMIN_STATE_UP, -1))
+		TH_LOG("%s", r->msg);
+	ASSERT_EQ(AIFAB_CMD_PARTITION_NTF,
+		  nl_wait_event(&mon, AIFAB_CMD_PARTITION_NTF, ev, sizeof(ev), 2000));
+	nl_attrs((void *)ev, tb, AIFAB_A_PARTITION_MAX);
+	EXPECT_EQ(AIFAB_ADMIN_STATE_UP,
+		  nl_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE], -1));
+	EXPECT_EQ(NULL, tb[AIFAB_A_PARTITION_NETNS_COOKIE]);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&mon, ev, sizeof(ev), 300));
+
+	close(ns);
+	ASSERT_EQ(0, part_del(&self->c, r, "p1"));
 	nl_close(&mon);
 }
 

@@ -109,8 +109,9 @@ static int mon_violation(struct aifab_out *out, const struct nlmsghdr *nlh,
 }
 
 /*
- * Text: "new p1: tenant t1 state up devices accel0 accel1"; a delete ends
- * with "scrub-bytes N", the bytes zeroed in its accelerators' memory.
+ * Text: "new p1: tenant t1 state up devices accel0 accel1"; an event in
+ * which devices left (a delete, a change that removed devices) ends with
+ * "scrub-bytes N", the bytes zeroed in their accelerators' memory.
  */
 static int mon_partition(struct aifab_out *out, const struct nlmsghdr *nlh,
 			 const struct nlattr **tb)

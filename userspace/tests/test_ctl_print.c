@@ -811,6 +811,22 @@ static void test_monitor_partition(void **state)
 		"{\"event\":\"partition\",\"action\":\"del\",\"id\":4,"
 		"\"name\":\"p1\",\"tenant\":\"acme\",\"admin_state\":\"down\","
 		"\"netns_cookie\":null,\"devices\":[],\"scrub_bytes\":8192}\n");
+
+	/* So does a change that removed an accelerator. */
+	nlh = put_partition(fk, AIFAB_CMD_PARTITION_NTF, 4, "p1", "acme",
+			    devs);
+	mnl_attr_put_u32(nlh, AIFAB_A_PARTITION_EVENT,
+			 AIFAB_PARTITION_EVENT_CHANGE);
+	mnl_attr_put_u64(nlh, AIFAB_A_PARTITION_SCRUB_BYTES, 131072);
+	mon_print(&m, nlh, TEXT);
+	assert_string_equal(m.buf, "[partition] change p1: tenant acme devices "
+			    "accel0 scrub-bytes 131072\n");
+	mon_print(&m, nlh, JSON);
+	assert_string_equal(m.buf,
+		"{\"event\":\"partition\",\"action\":\"change\",\"id\":4,"
+		"\"name\":\"p1\",\"tenant\":\"acme\",\"admin_state\":null,"
+		"\"netns_cookie\":null,\"devices\":[\"accel0\"],"
+		"\"scrub_bytes\":131072}\n");
 	free(m.buf);
 }
 

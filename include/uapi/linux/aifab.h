@@ -93,7 +93,8 @@ enum aifab_route_reason {
  * @AIFAB_PARTITION_EVENT_NEW: it was created
  * @AIFAB_PARTITION_EVENT_DEL: it was deleted
  * @AIFAB_PARTITION_EVENT_CHANGE: devices joined or left it, or its network
- *	namespace binding or admin state changed
+ *	namespace binding or admin state changed. A PARTITION_SET that finds
+ *	every value it names already in place changes nothing and sends none
  */
 enum aifab_partition_event {
 	AIFAB_PARTITION_EVENT_NEW = 1,
@@ -249,12 +250,16 @@ enum aifab_a_link {
  *	PARTITION_SET. While it is %AIFAB_ADMIN_STATE_DOWN, every route to or
  *	from a member device is refused with
  *	%AIFAB_ROUTE_REASON_PARTITION_DOWN; the devices still open
- * @AIFAB_A_PARTITION_SCRUB_BYTES: u64, in PARTITION_NTF of
- *	%AIFAB_PARTITION_EVENT_DEL only: the bytes zeroed in the buffer objects
- *	that outlived their files on the partition's local accelerators.
- *	Deleting a partition, and removing an accelerator from one, zero
- *	every live buffer object of the accelerator before the request
- *	returns, so no byte reaches the device's next tenant
+ * @AIFAB_A_PARTITION_SCRUB_BYTES: u64, in PARTITION_NTF of an event in
+ *	which devices left the partition: every %AIFAB_PARTITION_EVENT_DEL,
+ *	and the %AIFAB_PARTITION_EVENT_CHANGE of a PARTITION_SET that removed
+ *	devices. The bytes that request zeroed in the buffer objects that
+ *	outlived their files on the accelerators that left; 0 when none was
+ *	alive or no accelerator left (an EFA device has nothing to zero).
+ *	Absent from other events. Deleting a partition, and removing an
+ *	accelerator from one, zero every live buffer object of the
+ *	accelerator before the request returns, so no byte reaches the
+ *	device's next tenant
  * @__AIFAB_A_PARTITION_MAX: one past the last attribute
  * @AIFAB_A_PARTITION_MAX: the last attribute
  */
