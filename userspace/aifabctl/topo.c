@@ -28,7 +28,7 @@ void topo_free(struct topo *t)
 /* The topo_add_*() functions return a zeroed entry, or NULL without memory. */
 struct topo_node *topo_add_node(struct topo *t)
 {
-	if (ctl_grow(&t->nodes, &t->cap_nodes, t->nnodes, sizeof(*t->nodes)))
+	if (aifab_grow(&t->nodes, &t->cap_nodes, t->nnodes, sizeof(*t->nodes)))
 		return NULL;
 	t->nodes[t->nnodes] = (struct topo_node){ 0 };
 	return &t->nodes[t->nnodes++];
@@ -36,7 +36,7 @@ struct topo_node *topo_add_node(struct topo *t)
 
 struct topo_dev *topo_add_dev(struct topo *t)
 {
-	if (ctl_grow(&t->devs, &t->cap_devs, t->ndevs, sizeof(*t->devs)))
+	if (aifab_grow(&t->devs, &t->cap_devs, t->ndevs, sizeof(*t->devs)))
 		return NULL;
 	t->devs[t->ndevs] = (struct topo_dev){ 0 };
 	return &t->devs[t->ndevs++];
@@ -44,7 +44,7 @@ struct topo_dev *topo_add_dev(struct topo *t)
 
 struct topo_link *topo_add_link(struct topo *t)
 {
-	if (ctl_grow(&t->links, &t->cap_links, t->nlinks, sizeof(*t->links)))
+	if (aifab_grow(&t->links, &t->cap_links, t->nlinks, sizeof(*t->links)))
 		return NULL;
 	t->links[t->nlinks] = (struct topo_link){ 0 };
 	return &t->links[t->nlinks++];

@@ -133,9 +133,7 @@ static void te_devs(struct te *te, const struct topo *t)
 
 		te_mapping(te, true);
 		te_str(te, "name", d->name);
-		te_str(te, "type", ctl_enum_name(ctl_dev_type_names,
-						 CTL_ARRAY_SIZE(ctl_dev_type_names),
-						 d->type));
+		te_str(te, "type", AIFAB_ENUM_NAME(aifab_dev_type_names, d->type));
 		te_str(te, "node", d->node);
 		if (d->type == AIFAB_DEV_TYPE_ACCEL)
 			te_u64(te, "mem_bytes", d->mem_bytes);
@@ -154,9 +152,7 @@ static void te_links(struct te *te, const struct topo *t)
 
 		te_mapping(te, true);
 		te_str(te, "name", l->name);
-		te_str(te, "kind", ctl_enum_name(ctl_link_kind_names,
-						 CTL_ARRAY_SIZE(ctl_link_kind_names),
-						 l->kind));
+		te_str(te, "kind", AIFAB_ENUM_NAME(aifab_link_kind_names, l->kind));
 		te_str(te, "a", l->a);
 		te_str(te, "b", l->b);
 		te_u64(te, "speed_mbps", l->speed_mbps);

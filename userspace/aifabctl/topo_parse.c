@@ -186,8 +186,8 @@ static int tp_read_name(struct tp *tp, const yaml_node_t *val,
 	if (!s)
 		return -EINVAL;
 	if (!aifab_name_valid(s))
-		return tp_bad(tp, val, key, CTL_NAME_RULE);
-	ctl_strscpy(dst, s, AIFAB_NAME_MAX);
+		return tp_bad(tp, val, key, AIFAB_NAME_RULE);
+	aifab_strscpy(dst, s, AIFAB_NAME_MAX);
 	return 0;
 }
 
@@ -211,7 +211,7 @@ static int tp_read_enum(struct tp *tp, const yaml_node_t *val,
 
 	if (!s)
 		return -EINVAL;
-	if (ctl_enum_value(names, n, s, dst))
+	if (aifab_enum_value(names, n, s, dst))
 		return tp_bad(tp, val, key, expected);
 	return 0;
 }
@@ -219,16 +219,16 @@ static int tp_read_enum(struct tp *tp, const yaml_node_t *val,
 static int tp_read_dev_type(struct tp *tp, const yaml_node_t *val,
 			    const char *key, void *dst)
 {
-	return tp_read_enum(tp, val, key, dst, ctl_dev_type_names,
-			    CTL_ARRAY_SIZE(ctl_dev_type_names),
+	return tp_read_enum(tp, val, key, dst, aifab_dev_type_names,
+			    AIFAB_ARRAY_SIZE(aifab_dev_type_names),
 			    "accel or efa");
 }
 
 static int tp_read_link_kind(struct tp *tp, const yaml_node_t *val,
 			     const char *key, void *dst)
 {
-	return tp_read_enum(tp, val, key, dst, ctl_link_kind_names,
-			    CTL_ARRAY_SIZE(ctl_link_kind_names),
+	return tp_read_enum(tp, val, key, dst, aifab_link_kind_names,
+			    AIFAB_ARRAY_SIZE(aifab_link_kind_names),
 			    "accel, affinity or net");
 }
 
@@ -241,7 +241,7 @@ static int tp_read_number(struct tp *tp, const yaml_node_t *val,
 	if (!s)
 		return -EINVAL;
 	/* Decimal only: YAML's 0x and 0o forms are not worth the surprise. */
-	if (ctl_parse_u64(s, max, v) || !*v)
+	if (aifab_parse_u64(s, max, v) || !*v)
 		return tp_bad(tp, val, key, expected);
 	return 0;
 }
@@ -444,17 +444,17 @@ static const struct tp_key tp_link_keys[] = {
 };
 
 static const struct tp_map tp_node_map = {
-	tp_node_keys, CTL_ARRAY_SIZE(tp_node_keys), "name or local",
+	tp_node_keys, AIFAB_ARRAY_SIZE(tp_node_keys), "name or local",
 	"in a node",
 };
 
 static const struct tp_map tp_dev_map = {
-	tp_dev_keys, CTL_ARRAY_SIZE(tp_dev_keys),
+	tp_dev_keys, AIFAB_ARRAY_SIZE(tp_dev_keys),
 	"name, type, node or mem_bytes", "in a device",
 };
 
 static const struct tp_map tp_link_map = {
-	tp_link_keys, CTL_ARRAY_SIZE(tp_link_keys),
+	tp_link_keys, AIFAB_ARRAY_SIZE(tp_link_keys),
 	"name, kind, a, b or speed_mbps", "in a link",
 };
 
@@ -504,7 +504,7 @@ static const struct tp_key tp_root_keys[] = {
 };
 
 static const struct tp_map tp_root_map = {
-	tp_root_keys, CTL_ARRAY_SIZE(tp_root_keys), "nodes, devices or links",
+	tp_root_keys, AIFAB_ARRAY_SIZE(tp_root_keys), "nodes, devices or links",
 	"at the top level",
 };
 

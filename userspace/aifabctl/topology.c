@@ -57,7 +57,7 @@ int topology_node_reply(const struct nlmsghdr *nlh, void *data)
 	if (!n)
 		return -ENOMEM;
 	n->local = mnl_attr_get_u8(tb[AIFAB_A_NODE_LOCAL]);
-	return ctl_copy_name(n->name, tb[AIFAB_A_NODE_NAME]);
+	return aifab_nl_copy_name(n->name, tb[AIFAB_A_NODE_NAME]);
 }
 
 int topology_dev_reply(const struct nlmsghdr *nlh, void *data)
@@ -75,8 +75,8 @@ int topology_dev_reply(const struct nlmsghdr *nlh, void *data)
 	d->type = mnl_attr_get_u32(tb[AIFAB_A_DEV_TYPE]);
 	if (tb[AIFAB_A_DEV_MEM_BYTES])
 		d->mem_bytes = mnl_attr_get_u64(tb[AIFAB_A_DEV_MEM_BYTES]);
-	ret = ctl_copy_name(d->name, tb[AIFAB_A_DEV_NAME]);
-	return ret ? ret : ctl_copy_name(d->node, tb[AIFAB_A_DEV_NODE]);
+	ret = aifab_nl_copy_name(d->name, tb[AIFAB_A_DEV_NAME]);
+	return ret ? ret : aifab_nl_copy_name(d->node, tb[AIFAB_A_DEV_NODE]);
 }
 
 int topology_link_reply(const struct nlmsghdr *nlh, void *data)
@@ -93,10 +93,10 @@ int topology_link_reply(const struct nlmsghdr *nlh, void *data)
 		return -ENOMEM;
 	l->kind = mnl_attr_get_u32(tb[AIFAB_A_LINK_KIND]);
 	l->speed_mbps = mnl_attr_get_u32(tb[AIFAB_A_LINK_SPEED_MBPS]);
-	ret = ctl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
+	ret = aifab_nl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
 	if (!ret)
-		ret = ctl_copy_name(l->a, tb[AIFAB_A_LINK_A]);
-	return ret ? ret : ctl_copy_name(l->b, tb[AIFAB_A_LINK_B]);
+		ret = aifab_nl_copy_name(l->a, tb[AIFAB_A_LINK_A]);
+	return ret ? ret : aifab_nl_copy_name(l->b, tb[AIFAB_A_LINK_B]);
 }
 
 /**
@@ -133,9 +133,7 @@ static int topology_print_json(struct ctl *ctl, const struct topo *t)
 		aifab_out_open_object(out, NULL);
 		aifab_out_string(out, "name", NULL, d->name);
 		aifab_out_string(out, "type", NULL,
-				 ctl_enum_name(ctl_dev_type_names,
-					       CTL_ARRAY_SIZE(ctl_dev_type_names),
-					       d->type));
+				 AIFAB_ENUM_NAME(aifab_dev_type_names, d->type));
 		aifab_out_string(out, "node", NULL, d->node);
 		if (d->type == AIFAB_DEV_TYPE_ACCEL)
 			aifab_out_uint(out, "mem_bytes", NULL, d->mem_bytes);
@@ -151,9 +149,7 @@ static int topology_print_json(struct ctl *ctl, const struct topo *t)
 		aifab_out_open_object(out, NULL);
 		aifab_out_string(out, "name", NULL, l->name);
 		aifab_out_string(out, "kind", NULL,
-				 ctl_enum_name(ctl_link_kind_names,
-					       CTL_ARRAY_SIZE(ctl_link_kind_names),
-					       l->kind));
+				 AIFAB_ENUM_NAME(aifab_link_kind_names, l->kind));
 		aifab_out_string(out, "a", NULL, l->a);
 		aifab_out_string(out, "b", NULL, l->b);
 		aifab_out_uint(out, "speed_mbps", NULL, l->speed_mbps);
@@ -284,5 +280,5 @@ static const struct ctl_cmd topology_cmds[] = {
 
 const struct ctl_obj ctl_topology_obj = {
 	"topology", "aifabctl topology { show | load FILE }", topology_cmds,
-	CTL_ARRAY_SIZE(topology_cmds),
+	AIFAB_ARRAY_SIZE(topology_cmds),
 };

@@ -184,7 +184,7 @@ static int apply_nl_exec(void *priv, const struct aifabd_op *op, char *msg,
 	ret = apply_one(nl, op, &sent);
 	kmsg = ret && sent ? aifab_nl_errmsg(nl) : NULL;
 	if (kmsg)
-		ctl_strscpy(msg, kmsg, msglen);
+		aifab_strscpy(msg, kmsg, msglen);
 	return ret;
 }
 

@@ -117,8 +117,8 @@ static int cp_name(struct cp *cp, const yaml_node_t *val, const char *key,
 	if (!s)
 		return -EINVAL;
 	if (!aifab_name_valid(s))
-		return cp_bad(cp, val, key, CTL_NAME_RULE);
-	ctl_strscpy(dst, s, AIFAB_NAME_MAX);
+		return cp_bad(cp, val, key, AIFAB_NAME_RULE);
+	aifab_strscpy(dst, s, AIFAB_NAME_MAX);
 	return 0;
 }
 
@@ -139,7 +139,7 @@ static int cp_u32(struct cp *cp, const yaml_node_t *val, const char *key,
 	if (!s)
 		return -EINVAL;
 	/* Decimal only, as in topology files. */
-	if (ctl_parse_u64(s, max, &v))
+	if (aifab_parse_u64(s, max, &v))
 		return cp_bad(cp, val, key, expected);
 	*dst = v;
 	return 0;
@@ -279,7 +279,7 @@ static const struct cp_key cp_tenant_keys[] = {
 };
 
 static const struct cp_map cp_tenant_map = {
-	cp_tenant_keys, CTL_ARRAY_SIZE(cp_tenant_keys),
+	cp_tenant_keys, AIFAB_ARRAY_SIZE(cp_tenant_keys),
 	"name, group or netns", "in a tenant",
 };
 
@@ -292,8 +292,8 @@ static int cp_tenant(struct cp *cp, const yaml_node_t *node, void *arg)
 	(void)arg;
 	if (ret)
 		return ret;
-	if (ctl_grow(&cfg->tenants, &cfg->cap_tenants, cfg->ntenants,
-		     sizeof(*t)))
+	if (aifab_grow(&cfg->tenants, &cfg->cap_tenants, cfg->ntenants,
+		       sizeof(*t)))
 		return -ENOMEM;
 	t = &cfg->tenants[cfg->ntenants++];
 	*t = (struct aifabd_tenant){ .pos = cp_pos(node) };
@@ -320,7 +320,7 @@ static int cp_part_dev(struct cp *cp, const yaml_node_t *node, void *arg)
 {
 	struct aifabd_partition *p = arg;
 
-	if (ctl_grow(&p->devs, &p->cap_devs, p->ndevs, sizeof(*p->devs)))
+	if (aifab_grow(&p->devs, &p->cap_devs, p->ndevs, sizeof(*p->devs)))
 		return -ENOMEM;
 	p->devs[p->ndevs] = (struct aifabd_ref){ 0 };
 	return cp_ref(cp, node, "device", &p->devs[p->ndevs++]);
@@ -339,7 +339,7 @@ static const struct cp_key cp_part_keys[] = {
 };
 
 static const struct cp_map cp_part_map = {
-	cp_part_keys, CTL_ARRAY_SIZE(cp_part_keys),
+	cp_part_keys, AIFAB_ARRAY_SIZE(cp_part_keys),
 	"name, tenant or devices", "in a partition",
 };
 
@@ -352,7 +352,7 @@ static int cp_part(struct cp *cp, const yaml_node_t *node, void *arg)
 	(void)arg;
 	if (ret)
 		return ret;
-	if (ctl_grow(&cfg->parts, &cfg->cap_parts, cfg->nparts, sizeof(*p)))
+	if (aifab_grow(&cfg->parts, &cfg->cap_parts, cfg->nparts, sizeof(*p)))
 		return -ENOMEM;
 	p = &cfg->parts[cfg->nparts++];
 	*p = (struct aifabd_partition){ .pos = cp_pos(node) };
@@ -379,8 +379,8 @@ static int cp_fence(struct cp *cp, const yaml_node_t *node, void *arg)
 	if (n != 2)
 		return cp_fail(cp, node, "invalid entry of fences: expected "
 			       "two partitions, not %zu", n);
-	if (ctl_grow(&cfg->fences, &cfg->cap_fences, cfg->nfences,
-		     sizeof(*f)))
+	if (aifab_grow(&cfg->fences, &cfg->cap_fences, cfg->nfences,
+		       sizeof(*f)))
 		return -ENOMEM;
 	f = &cfg->fences[cfg->nfences++];
 	*f = (struct aifabd_fence){ .pos = cp_pos(node) };
@@ -418,7 +418,7 @@ static const struct cp_key cp_link_keys[] = {
 };
 
 static const struct cp_map cp_link_map = {
-	cp_link_keys, CTL_ARRAY_SIZE(cp_link_keys), "name or degrade_ppm",
+	cp_link_keys, AIFAB_ARRAY_SIZE(cp_link_keys), "name or degrade_ppm",
 	"in a link of health",
 };
 
@@ -430,7 +430,7 @@ static int cp_link(struct cp *cp, const yaml_node_t *node, void *arg)
 
 	if (ret)
 		return ret;
-	if (ctl_grow(&h->links, &h->cap_links, h->nlinks, sizeof(*l)))
+	if (aifab_grow(&h->links, &h->cap_links, h->nlinks, sizeof(*l)))
 		return -ENOMEM;
 	l = &h->links[h->nlinks++];
 	*l = (struct aifabd_link_policy){ .pos = cp_pos(node) };
@@ -467,7 +467,7 @@ static int cp_health_link_down(struct cp *cp, const yaml_node_t *val,
 
 	if (!s)
 		return -EINVAL;
-	for (i = 0; i < CTL_ARRAY_SIZE(cp_link_down_names); i++) {
+	for (i = 0; i < AIFAB_ARRAY_SIZE(cp_link_down_names); i++) {
 		if (!strcmp(s, cp_link_down_names[i])) {
 			((struct aifabd_health_config *)entry)->on_link_down = i;
 			return 0;
@@ -490,7 +490,7 @@ static const struct cp_key cp_health_keys[] = {
 };
 
 static const struct cp_map cp_health_map = {
-	cp_health_keys, CTL_ARRAY_SIZE(cp_health_keys),
+	cp_health_keys, AIFAB_ARRAY_SIZE(cp_health_keys),
 	"degrade_ppm, flap_damping_ms, on_link_down or links", "in health",
 };
 
@@ -557,7 +557,7 @@ static const struct cp_key cp_root_keys[] = {
 };
 
 static const struct cp_map cp_root_map = {
-	cp_root_keys, CTL_ARRAY_SIZE(cp_root_keys),
+	cp_root_keys, AIFAB_ARRAY_SIZE(cp_root_keys),
 	"topology, tenants, partitions, fences or health", "at the top level",
 };
 
@@ -1102,6 +1102,6 @@ uint32_t aifabd_config_degrade_ppm(const struct aifabd_config *cfg,
 
 const char *aifabd_link_down_name(enum aifabd_link_down v)
 {
-	return v < CTL_ARRAY_SIZE(cp_link_down_names) ?
+	return v < AIFAB_ARRAY_SIZE(cp_link_down_names) ?
 	       cp_link_down_names[v] : "?";
 }

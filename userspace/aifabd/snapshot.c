@@ -134,9 +134,9 @@ static int snap_ns_add(struct snap *sn, int dir, const char *name)
 	close(fd);
 	if (ret)
 		return 0;
-	if (ctl_grow(&sn->ns, &sn->cap_ns, sn->nns, sizeof(*sn->ns)))
+	if (aifab_grow(&sn->ns, &sn->cap_ns, sn->nns, sizeof(*sn->ns)))
 		return -ENOMEM;
-	ctl_strscpy(sn->ns[sn->nns].name, name, sizeof(sn->ns[0].name));
+	aifab_strscpy(sn->ns[sn->nns].name, name, sizeof(sn->ns[0].name));
 	sn->ns[sn->nns++].cookie = cookie;
 	return 0;
 }
@@ -169,11 +169,11 @@ static int snap_ns_name(struct snap *sn, uint64_t cookie, char *name)
 	}
 	for (i = 0; i < sn->nns; i++) {
 		if (sn->ns[i].cookie == cookie) {
-			ctl_strscpy(name, sn->ns[i].name, AIFAB_NAME_MAX);
+			aifab_strscpy(name, sn->ns[i].name, AIFAB_NAME_MAX);
 			return 0;
 		}
 	}
-	ctl_strscpy(name, AIFABD_NETNS_UNKNOWN, AIFAB_NAME_MAX);
+	aifab_strscpy(name, AIFABD_NETNS_UNKNOWN, AIFAB_NAME_MAX);
 	return 0;
 }
 
@@ -187,9 +187,9 @@ static int snap_part_devs(struct aifabd_actual_part *p,
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(attr) != AIFAB_A_PARTITION_DEV)
 			continue;
-		if (ctl_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
+		if (aifab_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
 			return -ENOMEM;
-		ret = ctl_copy_name(p->devs[p->ndevs], attr);
+		ret = aifab_nl_copy_name(p->devs[p->ndevs], attr);
 		if (ret)
 			return ret;
 		p->ndevs++;
@@ -208,14 +208,14 @@ static int snap_part_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, snap_part_policy, AIFAB_A_PARTITION_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&act->parts, &sn->cap_parts, act->nparts,
-		     sizeof(*act->parts)))
+	if (aifab_grow(&act->parts, &sn->cap_parts, act->nparts,
+		       sizeof(*act->parts)))
 		return -ENOMEM;
 	p = &act->parts[act->nparts++];
 	*p = (struct aifabd_actual_part){ 0 };
-	ret = ctl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
+	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
 	if (!ret)
-		ret = ctl_copy_name(p->tenant, tb[AIFAB_A_PARTITION_TENANT]);
+		ret = aifab_nl_copy_name(p->tenant, tb[AIFAB_A_PARTITION_TENANT]);
 	if (!ret && tb[AIFAB_A_PARTITION_NETNS_COOKIE])
 		ret = snap_ns_name(sn,
 				   mnl_attr_get_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE]),
@@ -234,12 +234,12 @@ static int snap_fence_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, snap_fence_policy, AIFAB_A_FENCE_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&act->fences, &sn->cap_fences, act->nfences,
-		     sizeof(*act->fences)))
+	if (aifab_grow(&act->fences, &sn->cap_fences, act->nfences,
+		       sizeof(*act->fences)))
 		return -ENOMEM;
 	f = &act->fences[act->nfences++];
-	ret = ctl_copy_name(f->a, tb[AIFAB_A_FENCE_PART_A]);
-	return ret ? ret : ctl_copy_name(f->b, tb[AIFAB_A_FENCE_PART_B]);
+	ret = aifab_nl_copy_name(f->a, tb[AIFAB_A_FENCE_PART_A]);
+	return ret ? ret : aifab_nl_copy_name(f->b, tb[AIFAB_A_FENCE_PART_B]);
 }
 
 static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
@@ -253,15 +253,15 @@ static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, snap_link_policy, AIFAB_A_LINK_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&act->links, &sn->cap_links, act->nlinks,
-		     sizeof(*act->links)))
+	if (aifab_grow(&act->links, &sn->cap_links, act->nlinks,
+		       sizeof(*act->links)))
 		return -ENOMEM;
 	l = &act->links[act->nlinks++];
 	l->degrade_ppm = mnl_attr_get_u32(tb[AIFAB_A_LINK_DEGRADE_PPM]);
 	/* Only for the status file: the planner does not look at it. */
 	l->state = tb[AIFAB_A_LINK_STATE] ?
 		   mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]) : 0;
-	return ctl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
+	return aifab_nl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <linux/aifab.h>
 
 #include "nl.h"
+#include "str.h"
 
 /* Requests are small: a few names, at most AIFAB_NL_REQ_MAX_ATTRS of them. */
 #define NL_TX_SIZE	16384
@@ -557,6 +558,22 @@ static int nl_extack_parse(const struct nlmsghdr *nlh, size_t off,
 		*msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
 	if (tb[NLMSGERR_ATTR_OFFS])
 		*offs = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	return 0;
+}
+
+/**
+ * aifab_nl_copy_name() - Copy an object name out of a reply.
+ * @dst: Buffer of AIFAB_NAME_MAX bytes.
+ * @attr: Validated NUL string attribute.
+ *
+ * For replies whose names outlive the next request.
+ *
+ * Return: 0, or -EBADMSG for a name the UAPI does not allow.
+ */
+int aifab_nl_copy_name(char *dst, const struct nlattr *attr)
+{
+	if (aifab_strscpy(dst, mnl_attr_get_str(attr), AIFAB_NAME_MAX) <= 0)
+		return -EBADMSG;
 	return 0;
 }
 

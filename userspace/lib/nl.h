@@ -106,6 +106,7 @@ int aifab_nl_parse_nested(const struct nlattr *nest,
 			  unsigned int max, const struct nlattr **tb);
 int aifab_nl_parse_err(const struct nlmsghdr *nlh, int *error,
 		       const char **msg, uint32_t *offs);
+int aifab_nl_copy_name(char *dst, const struct nlattr *attr);
 
 /*
  * Called once per reply message; returns 0 or a negative errno value. The

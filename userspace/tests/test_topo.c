@@ -450,20 +450,21 @@ static void test_refuse_values(void **state)
 	assert_refused(fk, "nodes:\n- name: [n0]\n  local: true\n" EMPTY_LISTS,
 		       ERR(2, "invalid name: expected a string, not a list"));
 	assert_refused(fk, "nodes:\n- name: \"n 0\"\n  local: true\n" EMPTY_LISTS,
-		       ERR(2, "invalid name \"n 0\": expected " CTL_NAME_RULE));
+		       ERR(2, "invalid name \"n 0\": expected "
+			   AIFAB_NAME_RULE));
 	assert_refused(fk, "nodes:\n- name: \"\"\n  local: true\n" EMPTY_LISTS,
-		       ERR(2, "invalid name \"\": expected " CTL_NAME_RULE));
+		       ERR(2, "invalid name \"\": expected " AIFAB_NAME_RULE));
 	assert_refused(fk, "nodes:\n- name: n0123456789012345678901234567890\n"
 		       "  local: true\n" EMPTY_LISTS,
 		       ERR(2, "invalid name \"n0123456789012345678901234567890\": "
-			   "expected " CTL_NAME_RULE));
+			   "expected " AIFAB_NAME_RULE));
 	assert_refused(fk, "nodes:\n- name: \"n\\0\"\n  local: true\n" EMPTY_LISTS,
 		       ERR(2, "invalid name \"n?\": NUL characters are not "
 			   "allowed"));
 	assert_refused(fk, "nodes:\n- name: \"\\e[31mred\"\n  local: true\n"
 		       EMPTY_LISTS,
 		       ERR(2, "invalid name \"?[31mred\": expected "
-			   CTL_NAME_RULE));
+			   AIFAB_NAME_RULE));
 }
 
 #define DEV_HEAD	ONE_NODE "devices:\n- name: a0\n"
