@@ -13,10 +13,11 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
 #include "apply.h"
+#include "nl.h"
 #include "rdma_netns.h"
 #include "snapshot.h"
+#include "str.h"
 
 static int apply_devs(struct aifab_nl_req *req, uint16_t type,
 		      const struct aifabd_op *op)

@@ -17,9 +17,10 @@
 
 #include <yaml.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "config.h"
 #include "names.h"
+#include "str.h"
 
 /* A read in progress. */
 struct cp {

@@ -17,17 +17,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fmt.h"
-#include "../aifabctl/ctl.h"
 #include "config.h"
 #include "ctlsock.h"
 #include "daemon.h"
 #include "daemon_proto.h"
 #include "events.h"
+#include "fmt.h"
+#include "health.h"
 #include "log.h"
+#include "names.h"
+#include "nl.h"
 #include "pidfile.h"
 #include "reconcile.h"
-#include "health.h"
 #include "statedir.h"
 #include "status.h"
 

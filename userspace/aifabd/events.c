@@ -7,8 +7,10 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "events.h"
+#include "names.h"
+#include "nl.h"
 
 /* Only what the daemon uses is required; the rest may come and go. */
 static const struct aifab_nl_policy ev_link_policy[AIFAB_A_LINK_MAX + 1] = {

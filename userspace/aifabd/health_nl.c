@@ -10,8 +10,9 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "health_nl.h"
+#include "nl.h"
 
 static const struct aifab_nl_policy hnl_link_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },

@@ -8,10 +8,10 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
 #include "config.h"
 #include "daemon_proto.h"
 #include "opts.h"
+#include "str.h"
 
 #ifndef AIFAB_VERSION
 #define AIFAB_VERSION	"0.1"

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "fmt.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "str.h"
 
 /* A plan being built. */
 struct pb {

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "names.h"
 #include "policy_int.h"
+#include "str.h"
 
 /* Bounds a configure accepts, far above any fabric the kernel builds. */
 #define POLICY_MAX_DEVS		1024

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
 #include "policy_int.h"
+#include "str.h"
 
 /* A partition's state as worked out, before it is recorded. */
 struct verdict {

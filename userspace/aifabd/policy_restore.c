@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "names.h"
 #include "policy_int.h"
 #include "policy_json.h"
+#include "str.h"
 
 /* Far above any fabric the kernel builds. */
 #define RD_MAX_DEVS		1024

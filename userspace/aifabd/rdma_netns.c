@@ -16,12 +16,14 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "fmt.h"
 #include "names.h"
+#include "nl.h"
 #include "rdma_netns.h"
 #include "rdma_nl.h"
 #include "snapshot.h"
+#include "str.h"
 
 /* aifab's RDMA devices, as ib_core names them. */
 #define RNS_PREFIX	"aifab_"

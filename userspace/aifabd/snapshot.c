@@ -21,9 +21,11 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "names.h"
+#include "nl.h"
 #include "snapshot.h"
+#include "str.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE		71	/* asm-generic, since Linux 5.14 */
@@ -288,11 +290,11 @@ static int snap_topo(struct aifab_nl *nl, struct topo *t)
 {
 	int ret;
 
-	ret = snap_dump(nl, AIFAB_CMD_NODE_GET, topology_node_reply, t);
+	ret = snap_dump(nl, AIFAB_CMD_NODE_GET, topo_node_reply, t);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_DEV_GET, topology_dev_reply, t);
+		ret = snap_dump(nl, AIFAB_CMD_DEV_GET, topo_dev_reply, t);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_LINK_GET, topology_link_reply, t);
+		ret = snap_dump(nl, AIFAB_CMD_LINK_GET, topo_link_reply, t);
 	return ret;
 }
 

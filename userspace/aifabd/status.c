@@ -14,7 +14,7 @@
 #include <linux/aifab.h>
 
 #include "fmt.h"
-#include "../aifabctl/ctl.h"
+#include "names.h"
 #include "status.h"
 
 const char *aifabd_link_state_name(uint32_t state)

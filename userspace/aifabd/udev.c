@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../aifabctl/ctl.h"
 #include "log.h"
+#include "str.h"
 #include "udev.h"
 
 #define UDEV_TENANTS_DIR	"tenants"

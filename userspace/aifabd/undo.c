@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "snapshot.h"
+#include "str.h"
 #include "undo.h"
 
 static const struct aifabd_actual_part *

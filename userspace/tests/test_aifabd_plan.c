@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "fmt.h"
+#include "str.h"
 #include "../aifabd/plan.h"
-#include "../aifabctl/ctl.h"
 
 /* The fabric of these tests, for configurations that carry a topology. */
 #define TOPO \

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "../aifabctl/ctl.h"
+#include "str.h"
 #include "../aifabd/policy_json.h"
 
 #define NDEVS	6

@@ -21,7 +21,7 @@
 #include <linux/aifab.h>
 
 #include "ctl_fake.h"
-#include "../aifabctl/topo.h"
+#include "topo.h"
 
 #define TEXT	0U
 #define JSON	AIFAB_OUT_JSON

@@ -19,7 +19,9 @@
 
 #include <yaml.h>
 
-#include "ctl.h"
+#include "array.h"
+#include "names.h"
+#include "str.h"
 #include "topo.h"
 
 /* A read in progress. */

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The topology model: its tables, the checks that need the whole of it
- * (names unique, references resolved), and the TOPOLOGY_SET request built
- * from it. See topo.h.
+ * The topology model: its tables, and the checks that need the whole of
+ * it (names unique, references resolved). See topo.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "array.h"
 #include "topo.h"
 
 /**
@@ -371,77 +370,6 @@ int topo_check(const struct topo *t, struct topo_err *err)
 	free(nodes);
 	free(devs);
 	return ret;
-}
-
-/**
- * topo_build() - Build the TOPOLOGY_SET request for a model.
- * @t: Model.
- * @m: Message to start; the caller frees it, even on failure.
- *
- * One nest per entry, nodes first, then devices, then links, each table in
- * order, so that topo_item_line() can map a nest back to the file.
- *
- * Return: 0, or the error that stuck in @m (-ENOMEM, -EMSGSIZE).
- */
-int topo_build(const struct topo *t, struct aifab_nl_msg *m)
-{
-	size_t i, nest;
-
-	/* Errors stick in @m, so only the end result needs checking. */
-	aifab_nl_msg_init(m, AIFAB_CMD_TOPOLOGY_SET);
-	for (i = 0; i < t->nnodes; i++) {
-		nest = aifab_nl_msg_nest_start(m, AIFAB_A_TOPOLOGY_NODE);
-		aifab_nl_msg_put_str(m, AIFAB_A_NODE_NAME, t->nodes[i].name);
-		aifab_nl_msg_put_u8(m, AIFAB_A_NODE_LOCAL, t->nodes[i].local);
-		aifab_nl_msg_nest_end(m, nest);
-	}
-	for (i = 0; i < t->ndevs; i++) {
-		const struct topo_dev *d = &t->devs[i];
-
-		nest = aifab_nl_msg_nest_start(m, AIFAB_A_TOPOLOGY_DEV);
-		aifab_nl_msg_put_str(m, AIFAB_A_DEV_NAME, d->name);
-		aifab_nl_msg_put_u32(m, AIFAB_A_DEV_TYPE, d->type);
-		aifab_nl_msg_put_str(m, AIFAB_A_DEV_NODE, d->node);
-		if (d->type == AIFAB_DEV_TYPE_ACCEL)
-			aifab_nl_msg_put_u64(m, AIFAB_A_DEV_MEM_BYTES,
-					     d->mem_bytes);
-		aifab_nl_msg_nest_end(m, nest);
-	}
-	for (i = 0; i < t->nlinks; i++) {
-		const struct topo_link *l = &t->links[i];
-
-		nest = aifab_nl_msg_nest_start(m, AIFAB_A_TOPOLOGY_LINK);
-		aifab_nl_msg_put_str(m, AIFAB_A_LINK_NAME, l->name);
-		aifab_nl_msg_put_u32(m, AIFAB_A_LINK_KIND, l->kind);
-		aifab_nl_msg_put_str(m, AIFAB_A_LINK_A, l->a);
-		aifab_nl_msg_put_str(m, AIFAB_A_LINK_B, l->b);
-		aifab_nl_msg_put_u32(m, AIFAB_A_LINK_SPEED_MBPS, l->speed_mbps);
-		aifab_nl_msg_nest_end(m, nest);
-	}
-	return m->err;
-}
-
-/**
- * topo_item_line() - The line of the entry a request's nest came from.
- * @t: Model the request was built from.
- * @index: Index of the top-level attribute, as topo_build() laid them out.
- *
- * Return: The line, or 0 if @index is not an entry's.
- */
-unsigned int topo_item_line(const struct topo *t, int index)
-{
-	size_t i;
-
-	if (index < 0)
-		return 0;
-	i = index;
-	if (i < t->nnodes)
-		return t->nodes[i].line;
-	i -= t->nnodes;
-	if (i < t->ndevs)
-		return t->devs[i].line;
-	i -= t->ndevs;
-	return i < t->nlinks ? t->links[i].line : 0;
 }
 
 static bool topo_is_digits(const char *s, const char *set)

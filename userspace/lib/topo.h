@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The model behind "aifabctl topology": every node, device and link of a
- * fabric. It is read from a topology file (topo_parse.c) or from the
- * kernel's dumps (topology.c), written as YAML (topo_emit.c), and checked
- * and turned into one TOPOLOGY_SET request (topo.c).
+ * The topology model: every node, device and link of a fabric, as
+ * "aifabctl topology" and aifabd's configuration and snapshot see it. It is
+ * read from a topology file or the "topology" section of aifabd's
+ * configuration (topo_parse.c) or from the kernel's dumps (topo_nl.c),
+ * written as YAML (aifabctl's topo_emit.c), checked (topo.c), and turned
+ * into one TOPOLOGY_SET request (topo_nl.c).
  *
  * The file format, which "topology show" prints and "topology load" reads:
  *
@@ -24,8 +26,8 @@
  *
  * Every key shown is required, and no other is allowed.
  */
-#ifndef AIFABCTL_TOPO_H
-#define AIFABCTL_TOPO_H
+#ifndef AIFAB_LIB_TOPO_H
+#define AIFAB_LIB_TOPO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -137,8 +139,8 @@ int topo_parse_node(struct yaml_document_s *doc,
 int topo_emit(FILE *f, const struct topo *t);
 
 /* Dump callbacks that add one NODE_GET, DEV_GET or LINK_GET reply to a topo. */
-int topology_node_reply(const struct nlmsghdr *nlh, void *data);
-int topology_dev_reply(const struct nlmsghdr *nlh, void *data);
-int topology_link_reply(const struct nlmsghdr *nlh, void *data);
+int topo_node_reply(const struct nlmsghdr *nlh, void *data);
+int topo_dev_reply(const struct nlmsghdr *nlh, void *data);
+int topo_link_reply(const struct nlmsghdr *nlh, void *data);
 
-#endif /* AIFABCTL_TOPO_H */
+#endif /* AIFAB_LIB_TOPO_H */
