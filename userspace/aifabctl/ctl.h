@@ -133,6 +133,11 @@ int ctl_out_u32(struct aifab_out *out, const char *key, const char *fmt,
 int ctl_out_enum(struct aifab_out *out, const char *key, const char *fmt,
 		 const struct nlattr *attr, const char *const *names, size_t n);
 
+struct topo;
+
+/* "topology show": a model as the YAML file "topology load" reads. */
+int topo_emit(FILE *f, const struct topo *t);
+
 /* Printers the monitor shares with the show commands. */
 int link_print_fields(struct aifab_out *out, const struct nlattr **tb);
 int partition_print_fields(struct aifab_out *out, const struct nlmsghdr *nlh,

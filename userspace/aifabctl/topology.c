@@ -19,6 +19,7 @@
 
 #include "ctl.h"
 #include "topo.h"
+#include "yaml_doc.h"
 
 /**
  * topology_print_json() - Print a model as one JSON object.
@@ -54,7 +55,8 @@ static int topology_print_json(struct ctl *ctl, const struct topo *t)
 		aifab_out_open_object(out, NULL);
 		aifab_out_string(out, "name", NULL, d->name);
 		aifab_out_string(out, "type", NULL,
-				 AIFAB_ENUM_NAME(aifab_dev_type_names, d->type));
+				 AIFAB_ENUM_NAME(aifab_dev_type_names,
+						 d->type));
 		aifab_out_string(out, "node", NULL, d->node);
 		if (d->type == AIFAB_DEV_TYPE_ACCEL)
 			aifab_out_uint(out, "mem_bytes", NULL, d->mem_bytes);
@@ -70,7 +72,8 @@ static int topology_print_json(struct ctl *ctl, const struct topo *t)
 		aifab_out_open_object(out, NULL);
 		aifab_out_string(out, "name", NULL, l->name);
 		aifab_out_string(out, "kind", NULL,
-				 AIFAB_ENUM_NAME(aifab_link_kind_names, l->kind));
+				 AIFAB_ENUM_NAME(aifab_link_kind_names,
+						 l->kind));
 		aifab_out_string(out, "a", NULL, l->a);
 		aifab_out_string(out, "b", NULL, l->b);
 		aifab_out_uint(out, "speed_mbps", NULL, l->speed_mbps);
@@ -131,7 +134,7 @@ static int topology_load_args(int argc, char **argv, struct ctl_args *a)
 static int topology_read(struct ctl *ctl, const struct ctl_args *a,
 			 struct topo *t, const char **shown)
 {
-	struct topo_err err = { 0 };
+	struct aifab_yaml_err err = { 0 };
 	FILE *f = ctl->in;
 	int ret;
 
@@ -149,7 +152,7 @@ static int topology_read(struct ctl *ctl, const struct ctl_args *a,
 		fclose(f);
 	if (ret == -EINVAL) {
 		fprintf(ctl->err, "%s:%u: %s\n", *shown, err.line, err.msg);
-		topo_err_free(&err);
+		aifab_yaml_err_free(&err);
 		return CTL_EXIT_ERR;
 	}
 	if (ret) {

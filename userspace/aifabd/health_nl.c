@@ -114,7 +114,8 @@ static int hnl_part_reply(const struct nlmsghdr *nlh, void *data)
 			AIFAB_ADMIN_STATE_DOWN;
 	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
 	if (!ret)
-		ret = aifab_nl_copy_name(p->tenant, tb[AIFAB_A_PARTITION_TENANT]);
+		ret = aifab_nl_copy_name(p->tenant,
+					 tb[AIFAB_A_PARTITION_TENANT]);
 	return ret ? ret : hnl_part_devs(p, nlh);
 }
 

@@ -217,7 +217,8 @@ static int snap_part_reply(const struct nlmsghdr *nlh, void *data)
 	*p = (struct aifabd_actual_part){ 0 };
 	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
 	if (!ret)
-		ret = aifab_nl_copy_name(p->tenant, tb[AIFAB_A_PARTITION_TENANT]);
+		ret = aifab_nl_copy_name(p->tenant,
+					 tb[AIFAB_A_PARTITION_TENANT]);
 	if (!ret && tb[AIFAB_A_PARTITION_NETNS_COOKIE])
 		ret = snap_ns_name(sn,
 				   mnl_attr_get_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE]),

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "array.h"
 
@@ -34,4 +35,32 @@ int aifab_grow(void *arrayp, size_t *cap, size_t n, size_t size)
 	*array = p;
 	*cap = want;
 	return 0;
+}
+
+/**
+ * aifab_append() - Add one zeroed element at the end of an array.
+ * @arrayp: Address of the array pointer (NULL when empty); moved on growth.
+ * @cap: Its capacity in elements, updated.
+ * @n: Elements in use, counting the new one on success.
+ * @size: Size of an element.
+ *
+ * For tables filled one entry at a time, as a file or a dump is read.
+ *
+ * Return: The new element, or NULL without memory (nothing then changes).
+ */
+void *aifab_append(void *arrayp, size_t *cap, size_t *n, size_t size)
+{
+	char *elem;
+
+	if (aifab_grow(arrayp, cap, *n, size))
+		return NULL;
+	elem = *(char **)arrayp + *n * size;
+	/*
+	 * The bytes are the new element's, inside the room just made; glibc
+	 * has no memset_s() for the analyzer to prefer.
+	 */
+	/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling) */
+	memset(elem, 0, size);
+	(*n)++;
+	return elem;
 }

@@ -4,13 +4,12 @@
  * it (names unique, references resolved). See topo.h.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
 #include "topo.h"
+#include "yaml_doc.h"
 
 /**
  * topo_free() - Release a model's tables.
@@ -27,92 +26,20 @@ void topo_free(struct topo *t)
 /* The topo_add_*() functions return a zeroed entry, or NULL without memory. */
 struct topo_node *topo_add_node(struct topo *t)
 {
-	if (aifab_grow(&t->nodes, &t->cap_nodes, t->nnodes, sizeof(*t->nodes)))
-		return NULL;
-	t->nodes[t->nnodes] = (struct topo_node){ 0 };
-	return &t->nodes[t->nnodes++];
+	return aifab_append(&t->nodes, &t->cap_nodes, &t->nnodes,
+			    sizeof(*t->nodes));
 }
 
 struct topo_dev *topo_add_dev(struct topo *t)
 {
-	if (aifab_grow(&t->devs, &t->cap_devs, t->ndevs, sizeof(*t->devs)))
-		return NULL;
-	t->devs[t->ndevs] = (struct topo_dev){ 0 };
-	return &t->devs[t->ndevs++];
+	return aifab_append(&t->devs, &t->cap_devs, &t->ndevs,
+			    sizeof(*t->devs));
 }
 
 struct topo_link *topo_add_link(struct topo *t)
 {
-	if (aifab_grow(&t->links, &t->cap_links, t->nlinks, sizeof(*t->links)))
-		return NULL;
-	t->links[t->nlinks] = (struct topo_link){ 0 };
-	return &t->links[t->nlinks++];
-}
-
-static int topo_verrf(struct topo_err *err, unsigned int line,
-		      unsigned int col, const char *fmt, va_list ap)
-{
-	topo_err_free(err);
-	err->line = line;
-	err->col = col;
-	if (vasprintf(&err->msg, fmt, ap) < 0) {
-		err->msg = NULL;
-		return -ENOMEM;
-	}
-	return -EINVAL;
-}
-
-/**
- * topo_errf() - Say where and why a topology file is wrong.
- * @err: Filled in; its message replaces any earlier one.
- * @line: The line, from 1.
- * @fmt: printf() format of the message.
- * @...: Its arguments.
- *
- * Return: -EINVAL, for the caller to return, or -ENOMEM if the message
- * could not be built.
- */
-int topo_errf(struct topo_err *err, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = topo_verrf(err, line, 0, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-/**
- * topo_errf_at() - topo_errf(), with the column as well.
- * @err: Filled in; its message replaces any earlier one.
- * @line: The line, from 1.
- * @col: The column, from 1, or 0 when not known.
- * @fmt: printf() format of the message.
- * @...: Its arguments.
- *
- * Return: -EINVAL, or -ENOMEM if the message could not be built.
- */
-int topo_errf_at(struct topo_err *err, unsigned int line, unsigned int col,
-		 const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = topo_verrf(err, line, col, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-/**
- * topo_err_free() - Release an error's message.
- * @err: Error, zeroed or filled by topo_errf().
- */
-void topo_err_free(struct topo_err *err)
-{
-	free(err->msg);
-	err->msg = NULL;
+	return aifab_append(&t->links, &t->cap_links, &t->nlinks,
+			    sizeof(*t->links));
 }
 
 /*
@@ -206,7 +133,7 @@ static struct topo_key *topo_names(const void *table, size_t n, size_t size)
 }
 
 /* One node is the host the module runs on: exactly one. */
-static int topo_check_local(const struct topo *t, struct topo_err *err)
+static int topo_check_local(const struct topo *t, struct aifab_yaml_err *err)
 {
 	const struct topo_node *local = NULL;
 	size_t i;
@@ -215,61 +142,62 @@ static int topo_check_local(const struct topo *t, struct topo_err *err)
 		const struct topo_node *n = &t->nodes[i];
 
 		if (n->local && local)
-			return topo_errf_at(err, n->line, n->col,
-					    "node \"%s\" is local, and so is "
-					    "node \"%s\" (line %u): exactly "
-					    "one node is", n->name,
-					    local->name, local->line);
+			return aifab_yaml_errf(err, n->line, n->col,
+					       "node \"%s\" is local, and so "
+					       "is node \"%s\" (line %u): "
+					       "exactly one node is", n->name,
+					       local->name, local->line);
 		if (n->local)
 			local = n;
 	}
 	if (!local)
-		return topo_errf_at(err, t->nnodes ? t->nodes[0].line : 1,
-				    t->nnodes ? t->nodes[0].col : 0,
-				    "no node is local: exactly one node is, "
-				    "the host the module runs on");
+		return aifab_yaml_errf(err, t->nnodes ? t->nodes[0].line : 1,
+				       t->nnodes ? t->nodes[0].col : 0,
+				       "no node is local: exactly one node is, "
+				       "the host the module runs on");
 	return 0;
 }
 
 static int topo_check_nodes(const struct topo *t, const struct topo_key *nodes,
-			    struct topo_err *err)
+			    struct aifab_yaml_err *err)
 {
 	size_t first;
 	long i = topo_first_dup(nodes, t->nnodes, &first);
 
 	if (i < 0)
 		return topo_check_local(t, err);
-	return topo_errf_at(err, t->nodes[i].line, t->nodes[i].col,
-			    "duplicate node \"%s\" (first at line %u)",
-			    t->nodes[i].name, t->nodes[first].line);
+	return aifab_yaml_errf(err, t->nodes[i].line, t->nodes[i].col,
+			       "duplicate node \"%s\" (first at line %u)",
+			       t->nodes[i].name, t->nodes[first].line);
 }
 
 static int topo_check_devs(const struct topo *t, const struct topo_key *nodes,
-			   const struct topo_key *devs, struct topo_err *err)
+			   const struct topo_key *devs,
+			   struct aifab_yaml_err *err)
 {
 	size_t first;
 	long i = topo_first_dup(devs, t->ndevs, &first);
 	size_t j;
 
 	if (i >= 0)
-		return topo_errf_at(err, t->devs[i].line, t->devs[i].col,
-				    "duplicate device \"%s\" (first at line "
-				    "%u)",
-				    t->devs[i].name, t->devs[first].line);
+		return aifab_yaml_errf(err, t->devs[i].line, t->devs[i].col,
+				       "duplicate device \"%s\" (first at line "
+				       "%u)",
+				       t->devs[i].name, t->devs[first].line);
 	for (j = 0; j < t->ndevs; j++) {
 		const struct topo_dev *d = &t->devs[j];
 
 		if (!topo_has(nodes, t->nnodes, d->node))
-			return topo_errf_at(err, d->node_line, d->node_col,
-					    "device \"%s\" is on unknown node \"%s\"",
-					    d->name, d->node);
+			return aifab_yaml_errf(err, d->node_line, d->node_col,
+					       "device \"%s\" is on unknown "
+					       "node \"%s\"", d->name, d->node);
 	}
 	return 0;
 }
 
 static int topo_check_link_ends(const struct topo *t,
 				const struct topo_key *devs,
-				struct topo_err *err)
+				struct aifab_yaml_err *err)
 {
 	size_t j;
 
@@ -277,23 +205,23 @@ static int topo_check_link_ends(const struct topo *t,
 		const struct topo_link *l = &t->links[j];
 
 		if (!topo_has(devs, t->ndevs, l->a))
-			return topo_errf_at(err, l->a_line, l->a_col,
-					    "link \"%s\" joins unknown device \"%s\"",
-					    l->name, l->a);
+			return aifab_yaml_errf(err, l->a_line, l->a_col,
+					       "link \"%s\" joins unknown "
+					       "device \"%s\"", l->name, l->a);
 		if (!topo_has(devs, t->ndevs, l->b))
-			return topo_errf_at(err, l->b_line, l->b_col,
-					    "link \"%s\" joins unknown device \"%s\"",
-					    l->name, l->b);
+			return aifab_yaml_errf(err, l->b_line, l->b_col,
+					       "link \"%s\" joins unknown "
+					       "device \"%s\"", l->name, l->b);
 		if (!strcmp(l->a, l->b))
-			return topo_errf_at(err, l->b_line, l->b_col,
-					    "link \"%s\" joins \"%s\" to itself",
-					    l->name, l->a);
+			return aifab_yaml_errf(err, l->b_line, l->b_col,
+					       "link \"%s\" joins \"%s\" to "
+					       "itself", l->name, l->a);
 	}
 	return 0;
 }
 
 /* The fabric allows one link per pair of devices, whichever way round. */
-static int topo_check_pairs(const struct topo *t, struct topo_err *err)
+static int topo_check_pairs(const struct topo *t, struct aifab_yaml_err *err)
 {
 	struct topo_key *k = calloc(t->nlinks ? t->nlinks : 1, sizeof(*k));
 	size_t first;
@@ -314,14 +242,14 @@ static int topo_check_pairs(const struct topo *t, struct topo_err *err)
 	free(k);
 	if (i < 0)
 		return 0;
-	return topo_errf_at(err, t->links[i].line, t->links[i].col,
-			    "link \"%s\" joins the same devices as link \"%s\" "
-			    "(line %u)", t->links[i].name, t->links[first].name,
-			    t->links[first].line);
+	return aifab_yaml_errf(err, t->links[i].line, t->links[i].col,
+			       "link \"%s\" joins the same devices as link "
+			       "\"%s\" (line %u)", t->links[i].name,
+			       t->links[first].name, t->links[first].line);
 }
 
 static int topo_check_links(const struct topo *t, const struct topo_key *devs,
-			    struct topo_err *err)
+			    struct aifab_yaml_err *err)
 {
 	struct topo_key *links;
 	size_t first;
@@ -334,9 +262,10 @@ static int topo_check_links(const struct topo *t, const struct topo_key *devs,
 	i = topo_first_dup(links, t->nlinks, &first);
 	free(links);
 	if (i >= 0)
-		return topo_errf_at(err, t->links[i].line, t->links[i].col,
-				    "duplicate link \"%s\" (first at line %u)",
-				    t->links[i].name, t->links[first].line);
+		return aifab_yaml_errf(err, t->links[i].line, t->links[i].col,
+				       "duplicate link \"%s\" (first at line "
+				       "%u)", t->links[i].name,
+				       t->links[first].line);
 	ret = topo_check_link_ends(t, devs, err);
 	return ret ? ret : topo_check_pairs(t, err);
 }
@@ -354,7 +283,7 @@ static int topo_check_links(const struct topo *t, const struct topo_key *devs,
  *
  * Return: 0, -EINVAL with @err filled, or -ENOMEM.
  */
-int topo_check(const struct topo *t, struct topo_err *err)
+int topo_check(const struct topo *t, struct aifab_yaml_err *err)
 {
 	struct topo_key *nodes, *devs;
 	int ret = -ENOMEM;
@@ -370,101 +299,4 @@ int topo_check(const struct topo *t, struct topo_err *err)
 	free(nodes);
 	free(devs);
 	return ret;
-}
-
-static bool topo_is_digits(const char *s, const char *set)
-{
-	return *s && strspn(s, set) == strlen(s);
-}
-
-/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
-static bool topo_is_float(const char *s)
-{
-	size_t n;
-
-	s += *s == '-' || *s == '+';
-	n = strspn(s, "0123456789");
-	s += n;
-	if (*s == '.') {
-		size_t frac = strspn(s + 1, "0123456789");
-
-		if (!n && !frac)
-			return false;
-		s += 1 + frac;
-	} else if (!n) {
-		return false;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		s += *s == '-' || *s == '+';
-		return topo_is_digits(s, "0123456789");
-	}
-	return !*s;
-}
-
-static bool topo_is_one_of(const char *s, const char *const *words)
-{
-	for (; *words; words++)
-		if (!strcmp(s, *words))
-			return true;
-	return false;
-}
-
-/**
- * topo_scalar_type() - How YAML reads a plain scalar.
- * @s: The scalar, unquoted.
- *
- * By the YAML 1.2 core schema. libyaml leaves typing to its users, so
- * without this "name: 123" would be taken for a name, and "local: yes"
- * for a string rather than refused.
- *
- * Return: &enum topo_scalar.
- */
-enum topo_scalar topo_scalar_type(const char *s)
-{
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL",
-					     NULL };
-	static const char *const bools[] = { "true", "True", "TRUE", "false",
-					     "False", "FALSE", NULL };
-	static const char *const specials[] = {
-		".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-		"-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL
-	};
-	const char *digits = s + (*s == '-' || *s == '+');
-
-	if (topo_is_one_of(s, nulls))
-		return TOPO_NULL;
-	if (topo_is_one_of(s, bools))
-		return TOPO_BOOL;
-	if (topo_is_digits(digits, "0123456789") ||
-	    (!strncmp(s, "0o", 2) && topo_is_digits(s + 2, "01234567")) ||
-	    (!strncmp(s, "0x", 2) &&
-	     topo_is_digits(s + 2, "0123456789abcdefABCDEF")))
-		return TOPO_INT;
-	if (topo_is_float(s) || topo_is_one_of(s, specials))
-		return TOPO_FLOAT;
-	return TOPO_STR;
-}
-
-/**
- * topo_plain_safe() - May a string be written as a plain scalar?
- * @s: The string.
- *
- * Not if a reader would take it for something else: by the 1.2 core
- * schema, and by YAML 1.1, which other tools still read with (its "yes",
- * "off" and numbers such as "1_000"). Such strings are quoted.
- *
- * Return: true if @s reads back as the same string.
- */
-bool topo_plain_safe(const char *s)
-{
-	static const char *const yaml11[] = {
-		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-		"on", "On", "ON", "off", "Off", "OFF", NULL
-	};
-	const char *p = s + (*s == '-' || *s == '+' || *s == '.');
-
-	if (topo_scalar_type(s) != TOPO_STR || topo_is_one_of(s, yaml11))
-		return false;
-	return !(*s >= '0' && *s <= '9') && !(*p >= '0' && *p <= '9');
 }

@@ -88,55 +88,25 @@ struct topo {
 	size_t cap_links;
 };
 
-/* Why a topology file was refused: where, and what is wrong there. */
-struct topo_err {
-	unsigned int line;
-	unsigned int col;		/* from 1; 0 when not known */
-	char *msg;			/* free with topo_err_free() */
-};
-
-/* How YAML reads a plain (unquoted) scalar, by the 1.2 core schema. */
-enum topo_scalar {
-	TOPO_STR,
-	TOPO_NULL,
-	TOPO_BOOL,
-	TOPO_INT,
-	TOPO_FLOAT,
-};
+/*
+ * The reader's, by their struct tags, so that users of the model need not
+ * include yaml_doc.h and libyaml's yaml.h.
+ */
+struct aifab_yaml_err;
+struct aifab_yaml_read;
+struct yaml_node_s;
 
 void topo_free(struct topo *t);
 struct topo_node *topo_add_node(struct topo *t);
 struct topo_dev *topo_add_dev(struct topo *t);
 struct topo_link *topo_add_link(struct topo *t);
-int topo_errf(struct topo_err *err, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int topo_errf_at(struct topo_err *err, unsigned int line, unsigned int col,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void topo_err_free(struct topo_err *err);
-int topo_check(const struct topo *t, struct topo_err *err);
+int topo_check(const struct topo *t, struct aifab_yaml_err *err);
 int topo_build(const struct topo *t, struct aifab_nl_msg *m);
 unsigned int topo_item_line(const struct topo *t, int index);
 
-enum topo_scalar topo_scalar_type(const char *s);
-bool topo_plain_safe(const char *s);
-
-/* libyaml's, by their struct tags, so that users need not include yaml.h. */
-struct yaml_document_s;
-struct yaml_node_s;
-
-/* Bytes that topo_yaml_quote() needs for any scalar. */
-#define TOPO_QUOTE_SIZE	48
-
-const char *topo_yaml_kind(const struct yaml_node_s *node);
-const char *topo_yaml_quote(const struct yaml_node_s *node, char *buf,
-			    size_t size);
-bool topo_yaml_has_nul(const struct yaml_node_s *node);
-
-int topo_parse(FILE *f, struct topo *t, struct topo_err *err);
-int topo_parse_node(struct yaml_document_s *doc,
-		    const struct yaml_node_s *node, struct topo *t,
-		    struct topo_err *err);
-int topo_emit(FILE *f, const struct topo *t);
+int topo_parse(FILE *f, struct topo *t, struct aifab_yaml_err *err);
+int topo_parse_node(struct aifab_yaml_read *r,
+		    const struct yaml_node_s *node, struct topo *t);
 
 /* Dump callbacks that add one NODE_GET, DEV_GET or LINK_GET reply to a topo. */
 int topo_node_reply(const struct nlmsghdr *nlh, void *data);

@@ -18,6 +18,7 @@
 
 #include "fmt.h"
 #include "str.h"
+#include "yaml_doc.h"
 #include "../aifabd/plan.h"
 
 /* The fabric of these tests, for configurations that carry a topology. */
@@ -116,7 +117,7 @@ static void act_rdma(struct aifabd_actual *act, const char *dev, uint32_t id,
 /* The kernel's topology, given as a topology file. */
 static void act_topo(struct aifabd_actual *act, const char *yaml)
 {
-	struct topo_err err = { 0 };
+	struct aifab_yaml_err err = { 0 };
 	FILE *f = fmemopen((void *)yaml, strlen(yaml), "r");
 
 	assert_non_null(f);
