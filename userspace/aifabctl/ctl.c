@@ -359,14 +359,11 @@ int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print)
  */
 int ctl_dump(struct ctl *ctl, uint8_t cmd, aifab_nl_cb_t cb, void *data)
 {
-	struct aifab_nl_req *req;
+	struct aifab_nl_req *req = aifab_nl_req_new(cmd, true);
 	int ret;
 
-	/* Too large for the stack of a small helper. */
-	req = malloc(sizeof(*req));
 	if (!req)
 		return -ENOMEM;
-	aifab_nl_req_init(req, cmd, true);
 	ret = ctl->ops->exec(ctl, req, cb, data);
 	free(req);
 	return ret;

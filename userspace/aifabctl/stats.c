@@ -190,11 +190,9 @@ static int stats_get(struct ctl *ctl, const struct ctl_args *a,
 		return ret;
 	stats_free(st);
 	name = a->req.attrs[0].str;
-	/* Too large for the stack of a small helper; it is used once. */
-	req = malloc(sizeof(*req));
+	req = aifab_nl_req_new(AIFAB_CMD_STATS_GET, false);
 	if (!req)
 		return -ENOMEM;
-	aifab_nl_req_init(req, AIFAB_CMD_STATS_GET, false);
 	aifab_nl_req_str(req, AIFAB_A_STATS_LINK, name);
 	ret = ctl->ops->exec(ctl, req, stats_collect, st);
 	free(req);

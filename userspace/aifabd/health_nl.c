@@ -119,22 +119,6 @@ static int hnl_part_reply(const struct nlmsghdr *nlh, void *data)
 	return ret ? ret : hnl_part_devs(p, nlh);
 }
 
-static int hnl_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
-		    void *data)
-{
-	struct aifab_nl_req *req;
-	int ret;
-
-	/* A request description is too large for the stack. */
-	req = malloc(sizeof(*req));
-	if (!req)
-		return -ENOMEM;
-	aifab_nl_req_init(req, cmd, true);
-	ret = aifab_nl_exec(nl, req, cb, data);
-	free(req);
-	return ret;
-}
-
 void aifabd_hnl_fabric_free(struct aifabd_hnl_fabric *fab)
 {
 	size_t i;
@@ -158,9 +142,10 @@ int aifabd_hnl_fabric(struct aifab_nl *nl, struct aifabd_hnl_fabric *fab)
 	int ret;
 
 	*fab = (struct aifabd_hnl_fabric){ 0 };
-	ret = hnl_dump(nl, AIFAB_CMD_LINK_GET, hnl_link_reply, fab);
+	ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, hnl_link_reply, fab);
 	if (!ret)
-		ret = hnl_dump(nl, AIFAB_CMD_PARTITION_GET, hnl_part_reply, fab);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_PARTITION_GET,
+				    hnl_part_reply, fab);
 	if (ret)
 		aifabd_hnl_fabric_free(fab);
 	return ret;

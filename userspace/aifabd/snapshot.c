@@ -268,34 +268,18 @@ static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * One dump. nl.c hands over the replies only once a try was not
+ * Each dump is whole: nl.c hands over the replies only once a try was not
  * interrupted (NLM_F_DUMP_INTR), so a callback never sees one twice.
  */
-static int snap_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
-		     void *data)
-{
-	struct aifab_nl_req *req;
-	int ret;
-
-	/* Too large for the stack of a small helper, as in ctl_dump(). */
-	req = malloc(sizeof(*req));
-	if (!req)
-		return -ENOMEM;
-	aifab_nl_req_init(req, cmd, true);
-	ret = aifab_nl_exec(nl, req, cb, data);
-	free(req);
-	return ret;
-}
-
 static int snap_topo(struct aifab_nl *nl, struct topo *t)
 {
 	int ret;
 
-	ret = snap_dump(nl, AIFAB_CMD_NODE_GET, topo_node_reply, t);
+	ret = aifab_nl_dump(nl, AIFAB_CMD_NODE_GET, topo_node_reply, t);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_DEV_GET, topo_dev_reply, t);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_DEV_GET, topo_dev_reply, t);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_LINK_GET, topo_link_reply, t);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, topo_link_reply, t);
 	return ret;
 }
 
@@ -316,11 +300,13 @@ int aifabd_snapshot(struct aifab_nl *nl, bool want_topo,
 	int ret;
 
 	*act = (struct aifabd_actual){ 0 };
-	ret = snap_dump(nl, AIFAB_CMD_PARTITION_GET, snap_part_reply, &sn);
+	ret = aifab_nl_dump(nl, AIFAB_CMD_PARTITION_GET, snap_part_reply, &sn);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_FENCE_GET, snap_fence_reply, &sn);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_FENCE_GET, snap_fence_reply,
+				    &sn);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_LINK_GET, snap_link_reply, &sn);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, snap_link_reply,
+				    &sn);
 	if (!ret && want_topo) {
 		ret = snap_topo(nl, &act->topo);
 		act->has_topo = !ret;

@@ -76,6 +76,24 @@ void aifab_nl_req_init(struct aifab_nl_req *req, uint8_t cmd, bool dump)
 }
 
 /**
+ * aifab_nl_req_new() - Allocate and start a request description.
+ * @cmd: &enum aifab_cmd.
+ * @dump: As for aifab_nl_req_init().
+ *
+ * A description is too large for the stack of a small helper.
+ *
+ * Return: The request, to free(), or NULL without memory.
+ */
+struct aifab_nl_req *aifab_nl_req_new(uint8_t cmd, bool dump)
+{
+	struct aifab_nl_req *req = malloc(sizeof(*req));
+
+	if (req)
+		aifab_nl_req_init(req, cmd, dump);
+	return req;
+}
+
+/**
  * nl_req_add() - Reserve the next attribute slot of a request.
  * @req: Request.
  * @type: Attribute type.
@@ -902,6 +920,30 @@ int aifab_nl_exec(struct aifab_nl *nl, const struct aifab_nl_req *req,
 	if (!nlh)
 		return -EMSGSIZE;
 	return nl_exec(nl, nlh, cb, data);
+}
+
+/**
+ * aifab_nl_dump() - Dump every object of a kind.
+ * @nl: Client.
+ * @cmd: The GET command.
+ * @cb: Called once per reply, as for aifab_nl_exec().
+ * @data: Passed to @cb.
+ *
+ * For callers that combine several whole dumps into one result.
+ *
+ * Return: As aifab_nl_exec(), or -ENOMEM.
+ */
+int aifab_nl_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
+		  void *data)
+{
+	struct aifab_nl_req *req = aifab_nl_req_new(cmd, true);
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	ret = aifab_nl_exec(nl, req, cb, data);
+	free(req);
+	return ret;
 }
 
 /**
