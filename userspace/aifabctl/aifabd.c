@@ -91,7 +91,7 @@ static bool health_entry_ok(struct json_object *e)
 
 	if (!json_object_is_type(e, json_type_object))
 		return false;
-	for (i = 0; i < CTL_ARRAY_SIZE(health_fields); i++)
+	for (i = 0; i < AIFAB_ARRAY_SIZE(health_fields); i++)
 		if (!json_object_object_get_ex(e, health_fields[i], &v) ||
 		    !json_object_is_type(v, json_type_string))
 			return false;
@@ -217,7 +217,7 @@ static const struct ctl_cmd reload_cmds[] = {
 
 const struct ctl_obj ctl_reload_obj = {
 	"reload", "aifabctl reload [--run-dir DIR]", reload_cmds,
-	CTL_ARRAY_SIZE(reload_cmds),
+	AIFAB_ARRAY_SIZE(reload_cmds),
 };
 
 static const struct ctl_cmd health_cmds[] = {
@@ -226,5 +226,5 @@ static const struct ctl_cmd health_cmds[] = {
 
 const struct ctl_obj ctl_health_obj = {
 	"health", "aifabctl health show [-j] [--run-dir DIR]", health_cmds,
-	CTL_ARRAY_SIZE(health_cmds),
+	AIFAB_ARRAY_SIZE(health_cmds),
 };

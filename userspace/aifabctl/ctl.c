@@ -78,7 +78,7 @@ static const struct ctl_obj *ctl_find_obj(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < CTL_ARRAY_SIZE(ctl_objs); i++)
+	for (i = 0; i < AIFAB_ARRAY_SIZE(ctl_objs); i++)
 		if (!strcmp(ctl_objs[i]->name, name))
 			return ctl_objs[i];
 	return NULL;
@@ -245,7 +245,7 @@ int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,
 		  const char *s)
 {
 	if (!aifab_name_valid(s))
-		return ctl_args_bad(a, what, s, CTL_NAME_RULE);
+		return ctl_args_bad(a, what, s, AIFAB_NAME_RULE);
 	if (aifab_nl_req_str(&a->req, type, s))
 		return ctl_args_bad(a, what, s,
 				    "no more names than one request can carry");
@@ -288,62 +288,6 @@ int ctl_args_none(int argc, char **argv, struct ctl_args *a)
 	(void)argv;
 	(void)a;
 	return argc ? -EINVAL : 0;
-}
-
-/**
- * ctl_parse_u64() - Read a decimal number.
- * @s: The word.
- * @max: Largest value accepted.
- * @v: Filled with the value.
- *
- * Only digits are accepted: strtoull() alone would take a sign, leading
- * blanks and a trailing word, and wrap "-1" to a huge value.
- *
- * Return: 0, or -EINVAL if @s is not 1 to 20 digits, or -ERANGE above @max.
- */
-int ctl_parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	size_t len = strlen(s);
-	size_t i;
-
-	if (!len || len > 20)
-		return -EINVAL;
-	for (i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, NULL, 10);
-	if (errno || *v > max)
-		return -ERANGE;
-	return 0;
-}
-
-/**
- * ctl_grow() - Make room for one more element at the end of an array.
- * @arrayp: Address of the array pointer (NULL when empty); moved on growth.
- * @cap: Its capacity in elements, updated.
- * @n: Elements in use.
- * @size: Size of an element.
- *
- * The capacity doubles, so that adding N elements costs O(N).
- *
- * Return: 0, or -ENOMEM (the array is then unchanged).
- */
-int ctl_grow(void *arrayp, size_t *cap, size_t n, size_t size)
-{
-	void **array = arrayp;
-	size_t want;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	want = *cap ? *cap * 2 : 16;
-	p = reallocarray(*array, want, size);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = want;
-	return 0;
 }
 
 /**
@@ -415,14 +359,11 @@ int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print)
  */
 int ctl_dump(struct ctl *ctl, uint8_t cmd, aifab_nl_cb_t cb, void *data)
 {
-	struct aifab_nl_req *req;
+	struct aifab_nl_req *req = aifab_nl_req_new(cmd, true);
 	int ret;
 
-	/* Too large for the stack of a small helper. */
-	req = malloc(sizeof(*req));
 	if (!req)
 		return -ENOMEM;
-	aifab_nl_req_init(req, cmd, true);
 	ret = ctl->ops->exec(ctl, req, cb, data);
 	free(req);
 	return ret;
@@ -482,115 +423,6 @@ const struct ctl_ops ctl_nl_ops = {
 	.exec_msg = ctl_nl_exec_msg,
 };
 
-const char *const ctl_dev_type_names[3] = {
-	[AIFAB_DEV_TYPE_ACCEL] = "accel",
-	[AIFAB_DEV_TYPE_EFA] = "efa",
-};
-
-const char *const ctl_link_kind_names[4] = {
-	[AIFAB_LINK_KIND_ACCEL] = "accel",
-	[AIFAB_LINK_KIND_AFFINITY] = "affinity",
-	[AIFAB_LINK_KIND_NET] = "net",
-};
-
-const char *const ctl_link_state_names[4] = {
-	[AIFAB_LINK_STATE_UP] = "up",
-	[AIFAB_LINK_STATE_DOWN] = "down",
-	[AIFAB_LINK_STATE_DEGRADED] = "degraded",
-};
-
-/* What an operator may ask a link or a partition to be. */
-const char *const ctl_admin_state_names[3] = {
-	[AIFAB_ADMIN_STATE_UP] = "up",
-	[AIFAB_ADMIN_STATE_DOWN] = "down",
-};
-
-const char *const ctl_route_reason_names[5] = {
-	[AIFAB_ROUTE_REASON_FENCE] = "fence",
-	[AIFAB_ROUTE_REASON_UNPARTITIONED] = "unpartitioned",
-	[AIFAB_ROUTE_REASON_NO_PATH] = "no-path",
-	[AIFAB_ROUTE_REASON_PARTITION_DOWN] = "partition-down",
-};
-
-/**
- * ctl_enum_name() - Name a UAPI enum value.
- * @names: Names indexed by value; NULL for values without one.
- * @n: Number of entries in @names.
- * @v: The value.
- *
- * A newer kernel may send values this tool does not know; they print as
- * "unknown" rather than being refused, so the rest of the object shows.
- *
- * Return: The name, or "unknown".
- */
-const char *ctl_enum_name(const char *const *names, size_t n, uint32_t v)
-{
-	return v < n && names[v] ? names[v] : "unknown";
-}
-
-/**
- * ctl_enum_value() - Read a UAPI enum value by name.
- * @names: Names indexed by value; NULL for values without one.
- * @n: Number of entries in @names.
- * @s: The name.
- * @v: Filled with the value.
- *
- * Return: 0, or -EINVAL if no value has that name.
- */
-int ctl_enum_value(const char *const *names, size_t n, const char *s,
-		   uint32_t *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (names[i] && !strcmp(names[i], s)) {
-			*v = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/**
- * ctl_strscpy() - Copy a string into a buffer, as the kernel's strscpy().
- * @dst: Buffer.
- * @src: String.
- * @size: Size of @dst, at least 1.
- *
- * @dst is always terminated, and a string that does not fit is reported
- * rather than silently cut.
- *
- * Return: The length copied, or -E2BIG if @src was cut.
- */
-int ctl_strscpy(char *dst, const char *src, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size; i++) {
-		dst[i] = src[i];
-		if (!src[i])
-			return i;
-	}
-	dst[size - 1] = '\0';
-	return -E2BIG;
-}
-
-/**
- * ctl_copy_name() - Copy an object name out of a reply.
- * @dst: Buffer of AIFAB_NAME_MAX bytes.
- * @attr: Validated NUL string attribute.
- *
- * For replies whose names outlive the next request.
- *
- * Return: 0, or -EBADMSG for a name the UAPI does not allow.
- */
-int ctl_copy_name(char *dst, const struct nlattr *attr)
-{
-	if (ctl_strscpy(dst, mnl_attr_get_str(attr), AIFAB_NAME_MAX) <= 0)
-		return -EBADMSG;
-	return 0;
-}
-
 /**
  * ctl_out_str() - Print a string attribute, or a missing value.
  * @out: Output context.
@@ -643,6 +475,6 @@ int ctl_out_enum(struct aifab_out *out, const char *key, const char *fmt,
 	if (!attr)
 		return aifab_out_null(out, key, NULL);
 	return aifab_out_string(out, key, fmt,
-				ctl_enum_name(names, n,
-					      mnl_attr_get_u32(attr)));
+				aifab_enum_name(names, n,
+						mnl_attr_get_u32(attr)));
 }

@@ -17,9 +17,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "array.h"
 #include "names.h"
 #include "nl.h"
 #include "output.h"
+#include "str.h"
 
 #define CTL_EXIT_OK		0
 #define CTL_EXIT_ERR		1	/* errors, usage, refused by the kernel */
@@ -90,11 +92,6 @@ struct ctl_obj {
 	size_t ncmds;
 };
 
-/* What aifab_name_valid() accepts, for error messages. */
-#define CTL_NAME_RULE		"1-31 characters of [a-zA-Z0-9_.-]"
-
-#define CTL_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
 extern const struct ctl_obj ctl_dev_obj;
 extern const struct ctl_obj ctl_link_obj;
 extern const struct ctl_obj ctl_partition_obj;
@@ -120,8 +117,6 @@ int ctl_args_name(struct ctl_args *a, uint16_t type, const char *what,
 int ctl_args_names(struct ctl_args *a, uint16_t type, const char *what,
 		   int argc, char **argv);
 int ctl_args_none(int argc, char **argv, struct ctl_args *a);
-int ctl_parse_u64(const char *s, uint64_t max, uint64_t *v);
-int ctl_grow(void *arrayp, size_t *cap, size_t n, size_t size);
 
 /* For run() functions. */
 int ctl_connect(struct ctl *ctl);
@@ -130,12 +125,7 @@ int ctl_show(struct ctl *ctl, const struct ctl_args *a, aifab_nl_cb_t print);
 int ctl_dump(struct ctl *ctl, uint8_t cmd, aifab_nl_cb_t cb, void *data);
 int ctl_change(struct ctl *ctl, const struct ctl_args *a);
 
-/* For printers, and for replies kept for later. */
-int ctl_strscpy(char *dst, const char *src, size_t size);
-int ctl_copy_name(char *dst, const struct nlattr *attr);
-const char *ctl_enum_name(const char *const *names, size_t n, uint32_t v);
-int ctl_enum_value(const char *const *names, size_t n, const char *s,
-		   uint32_t *v);
+/* For printers. */
 int ctl_out_str(struct aifab_out *out, const char *key, const char *fmt,
 		const struct nlattr *attr, const char *none);
 int ctl_out_u32(struct aifab_out *out, const char *key, const char *fmt,
@@ -143,11 +133,10 @@ int ctl_out_u32(struct aifab_out *out, const char *key, const char *fmt,
 int ctl_out_enum(struct aifab_out *out, const char *key, const char *fmt,
 		 const struct nlattr *attr, const char *const *names, size_t n);
 
-extern const char *const ctl_dev_type_names[3];
-extern const char *const ctl_link_kind_names[4];
-extern const char *const ctl_link_state_names[4];
-extern const char *const ctl_admin_state_names[3];
-extern const char *const ctl_route_reason_names[5];
+struct topo;
+
+/* "topology show": a model as the YAML file "topology load" reads. */
+int topo_emit(FILE *f, const struct topo *t);
 
 /* Printers the monitor shares with the show commands. */
 int link_print_fields(struct aifab_out *out, const struct nlattr **tb);

@@ -47,7 +47,7 @@ static void dev_print_local(struct aifab_out *out, const struct nlattr **tb)
 	if (tb[AIFAB_A_DEV_DEV_NODE])
 		ctl_out_str(out, "dev_node", " dev %s", tb[AIFAB_A_DEV_DEV_NODE],
 			    NULL);
-	for (i = 0; i < CTL_ARRAY_SIZE(dev_local_u64); i++)
+	for (i = 0; i < AIFAB_ARRAY_SIZE(dev_local_u64); i++)
 		if (tb[dev_local_u64[i].type])
 			aifab_out_uint(out, dev_local_u64[i].key,
 				       dev_local_u64[i].fmt,
@@ -87,7 +87,8 @@ int dev_print(const struct nlmsghdr *nlh, void *data)
 	ctl_out_u32(out, "id", NULL, tb[AIFAB_A_DEV_ID]);
 	ctl_out_str(out, "name", "%s:", tb[AIFAB_A_DEV_NAME], NULL);
 	ctl_out_enum(out, "type", " type %s", tb[AIFAB_A_DEV_TYPE],
-		     ctl_dev_type_names, CTL_ARRAY_SIZE(ctl_dev_type_names));
+		     aifab_dev_type_names,
+		     AIFAB_ARRAY_SIZE(aifab_dev_type_names));
 	ctl_out_str(out, "node", " node %s", tb[AIFAB_A_DEV_NODE], NULL);
 	aifab_out_bool(out, "local", NULL, local);
 	if (local)
@@ -126,5 +127,5 @@ static const struct ctl_cmd dev_cmds[] = {
 };
 
 const struct ctl_obj ctl_dev_obj = {
-	"dev", "aifabctl dev show [DEV]", dev_cmds, CTL_ARRAY_SIZE(dev_cmds),
+	"dev", "aifabctl dev show [DEV]", dev_cmds, AIFAB_ARRAY_SIZE(dev_cmds),
 };

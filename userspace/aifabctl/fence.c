@@ -89,5 +89,5 @@ static const struct ctl_cmd fence_cmds[] = {
 const struct ctl_obj ctl_fence_obj = {
 	"fence",
 	"aifabctl fence { show | add PART_A PART_B | del PART_A PART_B }",
-	fence_cmds, CTL_ARRAY_SIZE(fence_cmds),
+	fence_cmds, AIFAB_ARRAY_SIZE(fence_cmds),
 };

@@ -51,12 +51,14 @@ int link_print_fields(struct aifab_out *out, const struct nlattr **tb)
 	ctl_out_str(out, "a", " %s", tb[AIFAB_A_LINK_A], NULL);
 	ctl_out_str(out, "b", " <-> %s", tb[AIFAB_A_LINK_B], NULL);
 	ctl_out_enum(out, "kind", " kind %s", tb[AIFAB_A_LINK_KIND],
-		     ctl_link_kind_names, CTL_ARRAY_SIZE(ctl_link_kind_names));
+		     aifab_link_kind_names,
+		     AIFAB_ARRAY_SIZE(aifab_link_kind_names));
 	ctl_out_enum(out, "state", " state %s", tb[AIFAB_A_LINK_STATE],
-		     ctl_link_state_names, CTL_ARRAY_SIZE(ctl_link_state_names));
+		     aifab_link_state_names,
+		     AIFAB_ARRAY_SIZE(aifab_link_state_names));
 	ctl_out_enum(out, "admin_state", " admin %s",
-		     tb[AIFAB_A_LINK_ADMIN_STATE], ctl_admin_state_names,
-		     CTL_ARRAY_SIZE(ctl_admin_state_names));
+		     tb[AIFAB_A_LINK_ADMIN_STATE], aifab_admin_state_names,
+		     AIFAB_ARRAY_SIZE(aifab_admin_state_names));
 	ctl_out_u32(out, "speed_mbps", " speed %" PRIu64 "Mbps",
 		    tb[AIFAB_A_LINK_SPEED_MBPS]);
 	ctl_out_u32(out, "drop_pct", " drop %" PRIu64 "%%",
@@ -159,7 +161,7 @@ static int link_set_value(struct link_set *ls, const char *what,
 
 	if (ls->argc < 1)
 		return -EINVAL;
-	if (ctl_parse_u64(ls->argv[0], max, &n))
+	if (aifab_parse_u64(ls->argv[0], max, &n))
 		return ctl_args_bad(ls->a, what, ls->argv[0], rule);
 	*v = n;
 	ls->argc--;
@@ -177,8 +179,7 @@ static int link_set_state(struct link_set *ls)
 
 	if (ls->argc < 1)
 		return -EINVAL;
-	if (ctl_enum_value(ctl_admin_state_names, CTL_ARRAY_SIZE(ctl_admin_state_names),
-			   ls->argv[0], &state))
+	if (AIFAB_ENUM_VALUE(aifab_admin_state_names, ls->argv[0], &state))
 		return ctl_args_bad(ls->a, "state", ls->argv[0], "up or down");
 	ls->argc--;
 	ls->argv++;
@@ -278,7 +279,7 @@ static int link_set_keyword(struct link_set *ls,
 static int link_set_fault(struct link_set *ls)
 {
 	return link_set_keyword(ls, link_fault_kws,
-				CTL_ARRAY_SIZE(link_fault_kws), "fault");
+				AIFAB_ARRAY_SIZE(link_fault_kws), "fault");
 }
 
 static int link_set_degrade(struct link_set *ls)
@@ -315,7 +316,7 @@ static int link_set_args(int argc, char **argv, struct ctl_args *a)
 	ret = ctl_args_name(a, AIFAB_A_LINK_NAME, "link name", argv[0]);
 	while (!ret && ls.argc)
 		ret = link_set_keyword(&ls, link_set_kws,
-				       CTL_ARRAY_SIZE(link_set_kws), NULL);
+				       AIFAB_ARRAY_SIZE(link_set_kws), NULL);
 	return ret;
 }
 
@@ -329,5 +330,5 @@ const struct ctl_obj ctl_link_obj = {
 	"aifabctl link { show [LINK] | set LINK SETTING... }\n"
 	"where  SETTING := { state { up | down } | degrade-threshold PPM |\n"
 	"                    fault { drop PCT | corrupt PCT | flap MS | none } }",
-	link_cmds, CTL_ARRAY_SIZE(link_cmds),
+	link_cmds, AIFAB_ARRAY_SIZE(link_cmds),
 };

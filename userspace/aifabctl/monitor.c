@@ -98,8 +98,8 @@ static int mon_violation(struct aifab_out *out, const struct nlmsghdr *nlh,
 	ctl_out_str(out, "src", "%s", tb[AIFAB_A_VIOLATION_SRC], NULL);
 	ctl_out_str(out, "dst", " -> %s", tb[AIFAB_A_VIOLATION_DST], NULL);
 	ctl_out_enum(out, "reason", " reason %s",
-		     tb[AIFAB_A_VIOLATION_REASON], ctl_route_reason_names,
-		     CTL_ARRAY_SIZE(ctl_route_reason_names));
+		     tb[AIFAB_A_VIOLATION_REASON], aifab_route_reason_names,
+		     AIFAB_ARRAY_SIZE(aifab_route_reason_names));
 	ctl_out_str(out, "src_partition", " src-partition %s",
 		    tb[AIFAB_A_VIOLATION_SRC_PARTITION], " src-partition -");
 	ctl_out_str(out, "dst_partition", " dst-partition %s",
@@ -119,7 +119,7 @@ static int mon_partition(struct aifab_out *out, const struct nlmsghdr *nlh,
 	int ret;
 
 	ctl_out_enum(out, "action", "%s ", tb[AIFAB_A_PARTITION_EVENT],
-		     mon_action_names, CTL_ARRAY_SIZE(mon_action_names));
+		     mon_action_names, AIFAB_ARRAY_SIZE(mon_action_names));
 	ret = partition_print_fields(out, nlh, tb);
 	if (tb[AIFAB_A_PARTITION_SCRUB_BYTES])
 		ret = aifab_out_uint(out, "scrub_bytes", " scrub-bytes %" PRIu64,
@@ -133,10 +133,12 @@ static int mon_dev(struct aifab_out *out, const struct nlmsghdr *nlh,
 {
 	(void)nlh;
 	ctl_out_enum(out, "action", "%s ", tb[AIFAB_A_DEV_EVENT],
-		     mon_dev_action_names, CTL_ARRAY_SIZE(mon_dev_action_names));
+		     mon_dev_action_names,
+		     AIFAB_ARRAY_SIZE(mon_dev_action_names));
 	ctl_out_str(out, "name", "%s:", tb[AIFAB_A_DEV_NAME], NULL);
 	ctl_out_enum(out, "type", " type %s", tb[AIFAB_A_DEV_TYPE],
-		     ctl_dev_type_names, CTL_ARRAY_SIZE(ctl_dev_type_names));
+		     aifab_dev_type_names,
+		     AIFAB_ARRAY_SIZE(aifab_dev_type_names));
 	return ctl_out_str(out, "node", " node %s", tb[AIFAB_A_DEV_NODE],
 			   " node -");
 }
@@ -166,7 +168,7 @@ static const struct mon_event *mon_find(const struct nlmsghdr *nlh)
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	size_t i;
 
-	for (i = 0; i < CTL_ARRAY_SIZE(mon_events); i++)
+	for (i = 0; i < AIFAB_ARRAY_SIZE(mon_events); i++)
 		if (mon_events[i].cmd == genl->cmd)
 			return &mon_events[i];
 	return NULL;
@@ -318,5 +320,5 @@ static const struct ctl_cmd monitor_cmds[] = {
 
 const struct ctl_obj ctl_monitor_obj = {
 	"monitor", "aifabctl monitor", monitor_cmds,
-	CTL_ARRAY_SIZE(monitor_cmds),
+	AIFAB_ARRAY_SIZE(monitor_cmds),
 };

@@ -53,8 +53,8 @@ int partition_print_fields(struct aifab_out *out, const struct nlmsghdr *nlh,
 	ctl_out_str(out, "tenant", " tenant %s", tb[AIFAB_A_PARTITION_TENANT],
 		    NULL);
 	ctl_out_enum(out, "admin_state", " state %s",
-		     tb[AIFAB_A_PARTITION_ADMIN_STATE], ctl_admin_state_names,
-		     CTL_ARRAY_SIZE(ctl_admin_state_names));
+		     tb[AIFAB_A_PARTITION_ADMIN_STATE], aifab_admin_state_names,
+		     AIFAB_ARRAY_SIZE(aifab_admin_state_names));
 	if (tb[AIFAB_A_PARTITION_NETNS_COOKIE])
 		aifab_out_uint(out, "netns_cookie", " netns %" PRIu64,
 			       mnl_attr_get_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE]));
@@ -185,8 +185,7 @@ static int partition_state(struct ctl_args *a, const char *s)
 {
 	uint32_t state;
 
-	if (ctl_enum_value(ctl_admin_state_names,
-			   CTL_ARRAY_SIZE(ctl_admin_state_names), s, &state))
+	if (AIFAB_ENUM_VALUE(aifab_admin_state_names, s, &state))
 		return ctl_args_bad(a, "state", s, "up or down");
 	if (aifab_nl_req_u32(&a->req, AIFAB_A_PARTITION_ADMIN_STATE, state))
 		return -EINVAL;
@@ -249,5 +248,5 @@ const struct ctl_obj ctl_partition_obj = {
 	" | set NAME { add | del } dev DEV... | set NAME netns { NS | none }"
 	" | set NAME state { up | down }"
 	" | del NAME }",
-	partition_cmds, CTL_ARRAY_SIZE(partition_cmds),
+	partition_cmds, AIFAB_ARRAY_SIZE(partition_cmds),
 };

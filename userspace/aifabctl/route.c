@@ -62,8 +62,8 @@ static int route_hops(const struct nlmsghdr *nlh, struct aifab_out *out)
 		ctl_out_str(out, "from", " %s", tb[AIFAB_A_HOP_FROM], NULL);
 		ctl_out_str(out, "to", " -> %s", tb[AIFAB_A_HOP_TO], NULL);
 		ctl_out_enum(out, "state", " state %s", tb[AIFAB_A_HOP_STATE],
-			     ctl_link_state_names,
-			     CTL_ARRAY_SIZE(ctl_link_state_names));
+			     aifab_link_state_names,
+			     AIFAB_ARRAY_SIZE(aifab_link_state_names));
 		aifab_out_nl(out);
 		ret = aifab_out_close_object(out);
 		if (ret)
@@ -84,8 +84,8 @@ static void route_print_verdict(struct aifab_out *out,
 	aifab_out_bool(out, "allowed", NULL, allowed);
 	aifab_out_text(out, allowed ? " allowed" : " refused");
 	ctl_out_enum(out, "reason", " reason %s", tb[AIFAB_A_ROUTE_REASON],
-		     ctl_route_reason_names,
-		     CTL_ARRAY_SIZE(ctl_route_reason_names));
+		     aifab_route_reason_names,
+		     AIFAB_ARRAY_SIZE(aifab_route_reason_names));
 	aifab_out_bool(out, "degraded", NULL, degraded);
 	if (degraded)
 		aifab_out_text(out, " degraded");
@@ -211,5 +211,5 @@ static const struct ctl_cmd route_cmds[] = {
 
 const struct ctl_obj ctl_route_obj = {
 	"route", "aifabctl route get DEV_A DEV_B", route_cmds,
-	CTL_ARRAY_SIZE(route_cmds),
+	AIFAB_ARRAY_SIZE(route_cmds),
 };

@@ -11,7 +11,7 @@
  * Prometheus metric names come from the names the kernel gives its
  * counters, the same that text and JSON print: aifab_device_NAME_total and
  * aifab_link_NAME_total. The gauges beside them, aifab_link_state (one
- * sample per state of ctl_link_state_names[]) and aifab_fabric_partitions,
+ * sample per state of aifab_link_state_names[]) and aifab_fabric_partitions,
  * come from the link and partition dumps.
  */
 #include <errno.h>
@@ -115,7 +115,7 @@ static int stats_add_ctr(struct stats_obj *obj, const struct nlattr *nest)
 	for (i = 0; i < obj->nctrs; i++)
 		if (!strcmp(obj->ctrs[i].name, name))
 			return -EBADMSG;
-	if (ctl_grow(&obj->ctrs, &obj->cap, obj->nctrs, sizeof(*ctr)))
+	if (aifab_grow(&obj->ctrs, &obj->cap, obj->nctrs, sizeof(*ctr)))
 		return -ENOMEM;
 	ctr = &obj->ctrs[obj->nctrs];
 	*ctr = (struct stats_ctr){
@@ -149,12 +149,12 @@ static int stats_collect(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	if (!tb[AIFAB_A_STATS_DEV] == !tb[AIFAB_A_STATS_LINK])
 		return -EBADMSG;
-	if (ctl_grow(&st->objs, &st->cap, st->n, sizeof(*obj)))
+	if (aifab_grow(&st->objs, &st->cap, st->n, sizeof(*obj)))
 		return -ENOMEM;
 	/* Counted at once, so that stats_free() releases a half-built one. */
 	obj = &st->objs[st->n++];
 	*obj = (struct stats_obj){ .link = !!tb[AIFAB_A_STATS_LINK] };
-	ret = ctl_copy_name(obj->name, obj->link ? tb[AIFAB_A_STATS_LINK] :
+	ret = aifab_nl_copy_name(obj->name, obj->link ? tb[AIFAB_A_STATS_LINK] :
 						tb[AIFAB_A_STATS_DEV]);
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (ret)
@@ -190,11 +190,9 @@ static int stats_get(struct ctl *ctl, const struct ctl_args *a,
 		return ret;
 	stats_free(st);
 	name = a->req.attrs[0].str;
-	/* Too large for the stack of a small helper; it is used once. */
-	req = malloc(sizeof(*req));
+	req = aifab_nl_req_new(AIFAB_CMD_STATS_GET, false);
 	if (!req)
 		return -ENOMEM;
-	aifab_nl_req_init(req, AIFAB_CMD_STATS_GET, false);
 	aifab_nl_req_str(req, AIFAB_A_STATS_LINK, name);
 	ret = ctl->ops->exec(ctl, req, stats_collect, st);
 	free(req);
@@ -231,18 +229,18 @@ static int stats_link_reply(const struct nlmsghdr *nlh, void *data)
 
 	ret = aifab_nl_parse(nlh, stats_link_policy, AIFAB_A_LINK_MAX, tb);
 	if (!ret)
-		ret = ctl_copy_name(key.name, tb[AIFAB_A_LINK_NAME]);
+		ret = aifab_nl_copy_name(key.name, tb[AIFAB_A_LINK_NAME]);
 	if (!ret)
-		ret = ctl_copy_name(key.a, tb[AIFAB_A_LINK_A]);
+		ret = aifab_nl_copy_name(key.a, tb[AIFAB_A_LINK_A]);
 	if (!ret)
-		ret = ctl_copy_name(key.b, tb[AIFAB_A_LINK_B]);
+		ret = aifab_nl_copy_name(key.b, tb[AIFAB_A_LINK_B]);
 	if (ret)
 		return ret;
 	found = bsearch(&pkey, links->v, links->n, sizeof(*links->v),
 			stats_cmp_name);
 	if (found) {
-		ctl_strscpy((*found)->a, key.a, sizeof(key.a));
-		ctl_strscpy((*found)->b, key.b, sizeof(key.b));
+		aifab_strscpy((*found)->a, key.a, sizeof(key.a));
+		aifab_strscpy((*found)->b, key.b, sizeof(key.b));
 		(*found)->has_state = true;
 		(*found)->state = mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]);
 	}
@@ -491,7 +489,7 @@ static int stats_prom_metrics(const struct stats *st,
 					break;
 			if (k < n)
 				continue;
-			if (ctl_grow(&m, &cap, n, sizeof(*m))) {
+			if (aifab_grow(&m, &cap, n, sizeof(*m))) {
 				free(m);
 				return -ENOMEM;
 			}
@@ -511,7 +509,7 @@ static int stats_prom_metrics(const struct stats *st,
  * @f: Stream.
  * @st: The objects.
  *
- * The states are those of ctl_link_state_names[], which link show prints;
+ * The states are those of aifab_link_state_names[], which link show prints;
  * a state this tool does not know has no sample at 1.
  */
 static void stats_prom_link_state(FILE *f, const struct stats *st)
@@ -529,12 +527,13 @@ static void stats_prom_link_state(FILE *f, const struct stats *st)
 			fprintf(f, "# HELP %s Whether the aifab link is in the state: 1 for its operational state, 0 for the others.\n"
 				"# TYPE %s gauge\n", name, name);
 		any = true;
-		for (s = 0; s < CTL_ARRAY_SIZE(ctl_link_state_names); s++) {
-			if (!ctl_link_state_names[s])
+		for (s = 0; s < AIFAB_ARRAY_SIZE(aifab_link_state_names); s++) {
+			if (!aifab_link_state_names[s])
 				continue;
 			fprintf(f, "%s{", name);
 			stats_prom_labels(f, obj);
-			stats_prom_label(f, ",", "state", ctl_link_state_names[s]);
+			stats_prom_label(f, ",", "state",
+					 aifab_link_state_names[s]);
 			fprintf(f, "} %d\n", obj->state == s);
 		}
 	}
@@ -628,5 +627,5 @@ static const struct ctl_cmd stats_cmds[] = {
 
 const struct ctl_obj ctl_stats_obj = {
 	"stats", "aifabctl stats show [--prometheus] [DEV | LINK]", stats_cmds,
-	CTL_ARRAY_SIZE(stats_cmds),
+	AIFAB_ARRAY_SIZE(stats_cmds),
 };

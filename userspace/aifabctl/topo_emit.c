@@ -3,7 +3,7 @@
  * Writing a topology file (format in topo.h) with libyaml's emitter, so
  * that layout, quoting and escaping are libyaml's job. What is written
  * reads back through topo_parse() as the same model: strings that YAML
- * would take for something else are quoted (topo_plain_safe()).
+ * would take for something else are quoted (aifab_yaml_plain_safe()).
  *
  * libyaml writes a list that is a mapping's value at the mapping's own
  * indentation ("nodes:\n- name: node0"); that is the same YAML as the
@@ -18,6 +18,7 @@
 
 #include "ctl.h"
 #include "topo.h"
+#include "yaml_doc.h"
 
 /* An emission in progress; the first error sticks, as in the output layer. */
 struct te {
@@ -92,7 +93,7 @@ static void te_list_end(struct te *te)
 static void te_str(struct te *te, const char *key, const char *value)
 {
 	te_scalar(te, key, true);
-	te_scalar(te, value, topo_plain_safe(value));
+	te_scalar(te, value, aifab_yaml_plain_safe(value));
 }
 
 static void te_u64(struct te *te, const char *key, uint64_t value)
@@ -133,9 +134,8 @@ static void te_devs(struct te *te, const struct topo *t)
 
 		te_mapping(te, true);
 		te_str(te, "name", d->name);
-		te_str(te, "type", ctl_enum_name(ctl_dev_type_names,
-						 CTL_ARRAY_SIZE(ctl_dev_type_names),
-						 d->type));
+		te_str(te, "type",
+		       AIFAB_ENUM_NAME(aifab_dev_type_names, d->type));
 		te_str(te, "node", d->node);
 		if (d->type == AIFAB_DEV_TYPE_ACCEL)
 			te_u64(te, "mem_bytes", d->mem_bytes);
@@ -154,9 +154,8 @@ static void te_links(struct te *te, const struct topo *t)
 
 		te_mapping(te, true);
 		te_str(te, "name", l->name);
-		te_str(te, "kind", ctl_enum_name(ctl_link_kind_names,
-						 CTL_ARRAY_SIZE(ctl_link_kind_names),
-						 l->kind));
+		te_str(te, "kind",
+		       AIFAB_ENUM_NAME(aifab_link_kind_names, l->kind));
 		te_str(te, "a", l->a);
 		te_str(te, "b", l->b);
 		te_u64(te, "speed_mbps", l->speed_mbps);

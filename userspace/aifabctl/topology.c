@@ -19,85 +19,7 @@
 
 #include "ctl.h"
 #include "topo.h"
-
-static const struct aifab_nl_policy topology_node_policy[AIFAB_A_NODE_MAX + 1] = {
-	[AIFAB_A_NODE_NAME] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_NODE_LOCAL] = { MNL_TYPE_U8, true },
-};
-
-static const struct aifab_nl_policy topology_dev_policy[AIFAB_A_DEV_MAX + 1] = {
-	[AIFAB_A_DEV_NAME] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_DEV_TYPE] = { MNL_TYPE_U32, true },
-	[AIFAB_A_DEV_NODE] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_DEV_MEM_BYTES] = { MNL_TYPE_U64, false },
-};
-
-static const struct aifab_nl_policy topology_link_policy[AIFAB_A_LINK_MAX + 1] = {
-	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_LINK_KIND] = { MNL_TYPE_U32, true },
-	[AIFAB_A_LINK_A] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_LINK_B] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_LINK_SPEED_MBPS] = { MNL_TYPE_U32, true },
-};
-
-/*
- * The *_reply() functions add one NODE_GET, DEV_GET or LINK_GET reply to
- * the struct topo @data; aifabd reads the kernel's topology with them too.
- */
-int topology_node_reply(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[AIFAB_A_NODE_MAX + 1];
-	struct topo_node *n;
-	int ret;
-
-	ret = aifab_nl_parse(nlh, topology_node_policy, AIFAB_A_NODE_MAX, tb);
-	if (ret)
-		return ret;
-	n = topo_add_node(data);
-	if (!n)
-		return -ENOMEM;
-	n->local = mnl_attr_get_u8(tb[AIFAB_A_NODE_LOCAL]);
-	return ctl_copy_name(n->name, tb[AIFAB_A_NODE_NAME]);
-}
-
-int topology_dev_reply(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[AIFAB_A_DEV_MAX + 1];
-	struct topo_dev *d;
-	int ret;
-
-	ret = aifab_nl_parse(nlh, topology_dev_policy, AIFAB_A_DEV_MAX, tb);
-	if (ret)
-		return ret;
-	d = topo_add_dev(data);
-	if (!d)
-		return -ENOMEM;
-	d->type = mnl_attr_get_u32(tb[AIFAB_A_DEV_TYPE]);
-	if (tb[AIFAB_A_DEV_MEM_BYTES])
-		d->mem_bytes = mnl_attr_get_u64(tb[AIFAB_A_DEV_MEM_BYTES]);
-	ret = ctl_copy_name(d->name, tb[AIFAB_A_DEV_NAME]);
-	return ret ? ret : ctl_copy_name(d->node, tb[AIFAB_A_DEV_NODE]);
-}
-
-int topology_link_reply(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[AIFAB_A_LINK_MAX + 1];
-	struct topo_link *l;
-	int ret;
-
-	ret = aifab_nl_parse(nlh, topology_link_policy, AIFAB_A_LINK_MAX, tb);
-	if (ret)
-		return ret;
-	l = topo_add_link(data);
-	if (!l)
-		return -ENOMEM;
-	l->kind = mnl_attr_get_u32(tb[AIFAB_A_LINK_KIND]);
-	l->speed_mbps = mnl_attr_get_u32(tb[AIFAB_A_LINK_SPEED_MBPS]);
-	ret = ctl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
-	if (!ret)
-		ret = ctl_copy_name(l->a, tb[AIFAB_A_LINK_A]);
-	return ret ? ret : ctl_copy_name(l->b, tb[AIFAB_A_LINK_B]);
-}
+#include "yaml_doc.h"
 
 /**
  * topology_print_json() - Print a model as one JSON object.
@@ -133,9 +55,8 @@ static int topology_print_json(struct ctl *ctl, const struct topo *t)
 		aifab_out_open_object(out, NULL);
 		aifab_out_string(out, "name", NULL, d->name);
 		aifab_out_string(out, "type", NULL,
-				 ctl_enum_name(ctl_dev_type_names,
-					       CTL_ARRAY_SIZE(ctl_dev_type_names),
-					       d->type));
+				 AIFAB_ENUM_NAME(aifab_dev_type_names,
+						 d->type));
 		aifab_out_string(out, "node", NULL, d->node);
 		if (d->type == AIFAB_DEV_TYPE_ACCEL)
 			aifab_out_uint(out, "mem_bytes", NULL, d->mem_bytes);
@@ -151,9 +72,8 @@ static int topology_print_json(struct ctl *ctl, const struct topo *t)
 		aifab_out_open_object(out, NULL);
 		aifab_out_string(out, "name", NULL, l->name);
 		aifab_out_string(out, "kind", NULL,
-				 ctl_enum_name(ctl_link_kind_names,
-					       CTL_ARRAY_SIZE(ctl_link_kind_names),
-					       l->kind));
+				 AIFAB_ENUM_NAME(aifab_link_kind_names,
+						 l->kind));
 		aifab_out_string(out, "a", NULL, l->a);
 		aifab_out_string(out, "b", NULL, l->b);
 		aifab_out_uint(out, "speed_mbps", NULL, l->speed_mbps);
@@ -177,11 +97,11 @@ static int topology_show_run(struct ctl *ctl, const struct ctl_args *a)
 	int ret;
 
 	(void)a;
-	ret = ctl_dump(ctl, AIFAB_CMD_NODE_GET, topology_node_reply, &t);
+	ret = ctl_dump(ctl, AIFAB_CMD_NODE_GET, topo_node_reply, &t);
 	if (!ret)
-		ret = ctl_dump(ctl, AIFAB_CMD_DEV_GET, topology_dev_reply, &t);
+		ret = ctl_dump(ctl, AIFAB_CMD_DEV_GET, topo_dev_reply, &t);
 	if (!ret)
-		ret = ctl_dump(ctl, AIFAB_CMD_LINK_GET, topology_link_reply,
+		ret = ctl_dump(ctl, AIFAB_CMD_LINK_GET, topo_link_reply,
 			       &t);
 	if (!ret && (ctl->out_flags & AIFAB_OUT_JSON))
 		ret = topology_print_json(ctl, &t);
@@ -214,7 +134,7 @@ static int topology_load_args(int argc, char **argv, struct ctl_args *a)
 static int topology_read(struct ctl *ctl, const struct ctl_args *a,
 			 struct topo *t, const char **shown)
 {
-	struct topo_err err = { 0 };
+	struct aifab_yaml_err err = { 0 };
 	FILE *f = ctl->in;
 	int ret;
 
@@ -232,7 +152,7 @@ static int topology_read(struct ctl *ctl, const struct ctl_args *a,
 		fclose(f);
 	if (ret == -EINVAL) {
 		fprintf(ctl->err, "%s:%u: %s\n", *shown, err.line, err.msg);
-		topo_err_free(&err);
+		aifab_yaml_err_free(&err);
 		return CTL_EXIT_ERR;
 	}
 	if (ret) {
@@ -284,5 +204,5 @@ static const struct ctl_cmd topology_cmds[] = {
 
 const struct ctl_obj ctl_topology_obj = {
 	"topology", "aifabctl topology { show | load FILE }", topology_cmds,
-	CTL_ARRAY_SIZE(topology_cmds),
+	AIFAB_ARRAY_SIZE(topology_cmds),
 };

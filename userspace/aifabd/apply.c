@@ -13,10 +13,11 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
 #include "apply.h"
+#include "nl.h"
 #include "rdma_netns.h"
 #include "snapshot.h"
+#include "str.h"
 
 static int apply_devs(struct aifab_nl_req *req, uint16_t type,
 		      const struct aifabd_op *op)
@@ -184,7 +185,7 @@ static int apply_nl_exec(void *priv, const struct aifabd_op *op, char *msg,
 	ret = apply_one(nl, op, &sent);
 	kmsg = ret && sent ? aifab_nl_errmsg(nl) : NULL;
 	if (kmsg)
-		ctl_strscpy(msg, kmsg, msglen);
+		aifab_strscpy(msg, kmsg, msglen);
 	return ret;
 }
 

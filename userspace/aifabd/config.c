@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading aifabd's configuration file (format in config.h) with libyaml's
- * document API, as topo_parse.c reads a topology file; its "topology"
- * section is handed to that reader.
+ * Reading aifabd's configuration file (format in config.h) with the YAML
+ * document reader that topology files are read with (yaml_doc.h); its
+ * "topology" section is handed to the topology reader itself, so that a
+ * topology is accepted and refused alike in either file.
  *
  * Each entry is checked on its own as it is read (known keys only, each
  * once, required ones present, values of the right type and range); the
@@ -17,32 +18,9 @@
 
 #include <yaml.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "config.h"
-#include "names.h"
-
-/* A read in progress. */
-struct cp {
-	yaml_document_t *doc;
-	struct aifabd_config *cfg;
-	struct topo_err *err;		/* line, column and bare message */
-};
-
-/* One key of a mapping, and how to read its value into the entry. */
-struct cp_key {
-	const char *name;
-	int (*read)(struct cp *cp, const yaml_node_t *val, const char *key,
-		    void *entry);
-	bool optional;
-};
-
-/* A kind of mapping: its keys, and how messages name them and it. */
-struct cp_map {
-	const struct cp_key *keys;
-	size_t nkeys;			/* at most 32 */
-	const char *list;		/* "name, group or netns" */
-	const char *what;		/* "in a tenant" */
-};
+#include "yaml_doc.h"
 
 static struct aifabd_pos cp_pos(const yaml_node_t *node)
 {
@@ -50,406 +28,183 @@ static struct aifabd_pos cp_pos(const yaml_node_t *node)
 				    node->start_mark.column + 1 };
 }
 
-#define cp_fail(cp, node, ...) \
-	topo_errf_at((cp)->err, (node)->start_mark.line + 1, \
-		     (node)->start_mark.column + 1, __VA_ARGS__)
-
-#define cp_fail_at(cp, pos, ...) \
-	topo_errf_at((cp)->err, (pos).line, (pos).col, __VA_ARGS__)
-
-static const yaml_node_t *cp_node(const struct cp *cp, int index)
-{
-	return yaml_document_get_node(cp->doc, index);
-}
-
-static int cp_bad(struct cp *cp, const yaml_node_t *val, const char *key,
-		  const char *expected)
-{
-	char shown[TOPO_QUOTE_SIZE];
-
-	topo_yaml_quote(val, shown, sizeof(shown));
-	return cp_fail(cp, val, "invalid %s %s: expected %s", key, shown,
-		       expected);
-}
-
-/*
- * The text of a scalar that YAML reads as @want: plain scalars by the 1.2
- * core schema, so that "name: 123" or "degrade_ppm: 1.5" is refused rather
- * than taken for something it is not; quoted ones are strings.
- */
-static const char *cp_scalar(struct cp *cp, const yaml_node_t *val,
-			     const char *key, enum topo_scalar want,
-			     const char *expected)
-{
-	enum topo_scalar type = TOPO_STR;
-
-	if (val->type != YAML_SCALAR_NODE) {
-		cp_fail(cp, val, "invalid %s: expected %s, not %s", key,
-			expected, topo_yaml_kind(val));
-		return NULL;
-	}
-	if (topo_yaml_has_nul(val)) {
-		cp_bad(cp, val, key, "no NUL characters");
-		return NULL;
-	}
-	if (val->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-		type = topo_scalar_type((const char *)val->data.scalar.value);
-	if (type == want)
-		return (const char *)val->data.scalar.value;
-	if (want == TOPO_STR) {
-		char shown[TOPO_QUOTE_SIZE];
-
-		cp_fail(cp, val, "invalid %s %s: expected %s, not %s", key,
-			topo_yaml_quote(val, shown, sizeof(shown)), expected,
-			topo_yaml_kind(val));
-	} else {
-		cp_bad(cp, val, key, expected);
-	}
-	return NULL;
-}
-
-/* A name by the kernel's rule, into a buffer of AIFAB_NAME_MAX. */
-static int cp_name(struct cp *cp, const yaml_node_t *val, const char *key,
-		   char *dst)
-{
-	const char *s = cp_scalar(cp, val, key, TOPO_STR, "a string");
-
-	if (!s)
-		return -EINVAL;
-	if (!aifab_name_valid(s))
-		return cp_bad(cp, val, key, CTL_NAME_RULE);
-	ctl_strscpy(dst, s, AIFAB_NAME_MAX);
-	return 0;
-}
-
-static int cp_ref(struct cp *cp, const yaml_node_t *val, const char *key,
-		  struct aifabd_ref *dst)
+/* A name that refers to something else, and where it is written. */
+static int cp_ref(struct aifab_yaml_read *r, const yaml_node_t *val,
+		  const char *key, struct aifabd_ref *dst)
 {
 	dst->pos = cp_pos(val);
-	return cp_name(cp, val, key, dst->name);
+	return aifab_yaml_read_name(r, val, key, dst->name);
 }
 
 /* @expected says what is accepted: "an integer from 0 to @max". */
-static int cp_u32(struct cp *cp, const yaml_node_t *val, const char *key,
-		  uint32_t max, const char *expected, uint32_t *dst)
+static int cp_u32(struct aifab_yaml_read *r, const yaml_node_t *val,
+		  const char *key, uint32_t max, const char *expected,
+		  void *dst)
 {
-	const char *s = cp_scalar(cp, val, key, TOPO_INT, expected);
 	uint64_t v;
+	int ret = aifab_yaml_u64(r, val, key, max, expected, &v);
 
-	if (!s)
-		return -EINVAL;
-	/* Decimal only, as in topology files. */
-	if (ctl_parse_u64(s, max, &v))
-		return cp_bad(cp, val, key, expected);
-	*dst = v;
-	return 0;
-}
-
-/**
- * cp_pair() - Read one key and its value into an entry.
- * @cp: The read.
- * @pair: The key and value.
- * @m: The kind of mapping.
- * @entry: The entry being filled.
- * @seen: Bit per key already read, updated.
- *
- * Return: 0, -EINVAL with cp->err filled, or -ENOMEM.
- */
-static int cp_pair(struct cp *cp, const yaml_node_pair_t *pair,
-		   const struct cp_map *m, void *entry, unsigned int *seen)
-{
-	const yaml_node_t *k = cp_node(cp, pair->key);
-	const char *name;
-	size_t i;
-
-	if (k->type != YAML_SCALAR_NODE)
-		return cp_fail(cp, k, "invalid key %s: expected %s, not %s",
-			       m->what, m->list, topo_yaml_kind(k));
-	name = (const char *)k->data.scalar.value;
-	/* A key cut short by a NUL is not the key it starts like. */
-	for (i = topo_yaml_has_nul(k) ? m->nkeys : 0; i < m->nkeys; i++)
-		if (!strcmp(m->keys[i].name, name))
-			break;
-	if (i == m->nkeys) {
-		char shown[TOPO_QUOTE_SIZE];
-
-		return cp_fail(cp, k, "unknown key %s %s: expected %s",
-			       topo_yaml_quote(k, shown, sizeof(shown)),
-			       m->what, m->list);
-	}
-	if (*seen & (1U << i))
-		return cp_fail(cp, k, "duplicate key \"%s\" %s", name,
-			       m->what);
-	*seen |= 1U << i;
-	return m->keys[i].read(cp, cp_node(cp, pair->value), name, entry);
-}
-
-static int cp_mapping(struct cp *cp, const yaml_node_t *node,
-		      const struct cp_map *m, void *entry)
-{
-	const yaml_node_pair_t *pair;
-	unsigned int seen = 0;
-	size_t i;
-
-	for (pair = node->data.mapping.pairs.start;
-	     pair < node->data.mapping.pairs.top; pair++) {
-		int ret = cp_pair(cp, pair, m, entry, &seen);
-
-		if (ret)
-			return ret;
-	}
-	for (i = 0; i < m->nkeys; i++)
-		if (!(seen & (1U << i)) && !m->keys[i].optional)
-			return cp_fail(cp, node, "missing key \"%s\" %s",
-				       m->keys[i].name, m->what);
-	return 0;
-}
-
-/* Call @each on every item of the list @val, the value of @key. */
-static int cp_list(struct cp *cp, const yaml_node_t *val, const char *key,
-		   int (*each)(struct cp *cp, const yaml_node_t *item,
-			       void *arg),
-		   void *arg)
-{
-	const yaml_node_item_t *item;
-
-	if (val->type != YAML_SEQUENCE_NODE)
-		return cp_fail(cp, val, "invalid %s: expected a list, not %s",
-			       key, topo_yaml_kind(val));
-	for (item = val->data.sequence.items.start;
-	     item < val->data.sequence.items.top; item++) {
-		int ret = each(cp, cp_node(cp, *item), arg);
-
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* An entry of a list of mappings, before its keys are read. */
-static int cp_entry(struct cp *cp, const yaml_node_t *node, const char *list)
-{
-	if (node->type != YAML_MAPPING_NODE)
-		return cp_fail(cp, node, "invalid entry of %s: expected a "
-			       "mapping, not %s", list, topo_yaml_kind(node));
-	return 0;
+	if (!ret)
+		*(uint32_t *)dst = v;
+	return ret;
 }
 
 /* Tenants. */
 
-static int cp_tenant_name(struct cp *cp, const yaml_node_t *val,
-			  const char *key, void *entry)
-{
-	return cp_name(cp, val, key, ((struct aifabd_tenant *)entry)->name);
-}
-
 /* Tools take a group that is all digits for a gid, and '-' for an option. */
-static int cp_tenant_group(struct cp *cp, const yaml_node_t *val,
-			   const char *key, void *entry)
+static int cp_read_group(struct aifab_yaml_read *r, const yaml_node_t *val,
+			 const char *key, void *dst)
 {
-	char *group = ((struct aifabd_tenant *)entry)->group;
-	int ret = cp_name(cp, val, key, group);
+	char *group = dst;
+	int ret = aifab_yaml_read_name(r, val, key, group);
 
 	if (ret)
 		return ret;
 	if (group[0] == '-' || strspn(group, "0123456789") == strlen(group))
-		return cp_bad(cp, val, key, "a group name, not a number nor "
-			      "starting with '-'");
+		return aifab_yaml_bad(r, val, key, "a group name, not a number "
+				      "nor starting with '-'");
 	return 0;
 }
 
 /* "." and ".." would name /run/netns itself or its parent. */
-static int cp_tenant_netns(struct cp *cp, const yaml_node_t *val,
-			   const char *key, void *entry)
+static int cp_read_netns(struct aifab_yaml_read *r, const yaml_node_t *val,
+			 const char *key, void *dst)
 {
-	char *netns = ((struct aifabd_tenant *)entry)->netns;
-	int ret = cp_name(cp, val, key, netns);
+	char *netns = dst;
+	int ret = aifab_yaml_read_name(r, val, key, netns);
 
 	if (ret)
 		return ret;
 	if (!strcmp(netns, ".") || !strcmp(netns, ".."))
-		return cp_bad(cp, val, key, "the name of a file in /run/netns");
+		return aifab_yaml_bad(r, val, key,
+				      "the name of a file in /run/netns");
 	return 0;
 }
 
-static const struct cp_key cp_tenant_keys[] = {
-	{ "name", cp_tenant_name, false },
-	{ "group", cp_tenant_group, true },
-	{ "netns", cp_tenant_netns, true },
+static const struct aifab_yaml_key cp_tenant_keys[] = {
+	AIFAB_YAML_KEY("name", struct aifabd_tenant, name,
+		       aifab_yaml_read_name, false),
+	AIFAB_YAML_KEY("group", struct aifabd_tenant, group, cp_read_group,
+		       true),
+	AIFAB_YAML_KEY("netns", struct aifabd_tenant, netns, cp_read_netns,
+		       true),
 };
 
-static const struct cp_map cp_tenant_map = {
-	cp_tenant_keys, CTL_ARRAY_SIZE(cp_tenant_keys),
+static const struct aifab_yaml_map cp_tenant_map = {
+	cp_tenant_keys, AIFAB_ARRAY_SIZE(cp_tenant_keys),
 	"name, group or netns", "in a tenant",
 };
 
-static int cp_tenant(struct cp *cp, const yaml_node_t *node, void *arg)
+static void *cp_add_tenant(void *container)
 {
-	struct aifabd_config *cfg = cp->cfg;
-	struct aifabd_tenant *t;
-	int ret = cp_entry(cp, node, "tenants");
+	struct aifabd_config *cfg = container;
 
-	(void)arg;
-	if (ret)
-		return ret;
-	if (ctl_grow(&cfg->tenants, &cfg->cap_tenants, cfg->ntenants,
-		     sizeof(*t)))
-		return -ENOMEM;
-	t = &cfg->tenants[cfg->ntenants++];
-	*t = (struct aifabd_tenant){ .pos = cp_pos(node) };
-	return cp_mapping(cp, node, &cp_tenant_map, t);
+	return aifab_append(&cfg->tenants, &cfg->cap_tenants, &cfg->ntenants,
+			    sizeof(*cfg->tenants));
 }
+
+static const struct aifab_yaml_list cp_tenants = {
+	&cp_tenant_map, cp_add_tenant, offsetof(struct aifabd_tenant, pos.line),
+	offsetof(struct aifabd_tenant, pos.col), NULL,
+};
 
 /* Partitions. */
 
-static int cp_part_name(struct cp *cp, const yaml_node_t *val,
-			const char *key, void *entry)
-{
-	return cp_name(cp, val, key, ((struct aifabd_partition *)entry)->name);
-}
-
-static int cp_part_tenant(struct cp *cp, const yaml_node_t *val,
-			  const char *key, void *entry)
-{
-	struct aifabd_partition *p = entry;
-
-	return cp_ref(cp, val, key, &p->tenant);
-}
-
-static int cp_part_dev(struct cp *cp, const yaml_node_t *node, void *arg)
+static int cp_part_dev(struct aifab_yaml_read *r, const yaml_node_t *node,
+		       void *arg)
 {
 	struct aifabd_partition *p = arg;
+	struct aifabd_ref *d = aifab_append(&p->devs, &p->cap_devs, &p->ndevs,
+					    sizeof(*p->devs));
 
-	if (ctl_grow(&p->devs, &p->cap_devs, p->ndevs, sizeof(*p->devs)))
-		return -ENOMEM;
-	p->devs[p->ndevs] = (struct aifabd_ref){ 0 };
-	return cp_ref(cp, node, "device", &p->devs[p->ndevs++]);
+	return d ? cp_ref(r, node, "device", d) : -ENOMEM;
 }
 
-static int cp_part_devs(struct cp *cp, const yaml_node_t *val,
-			const char *key, void *entry)
+static int cp_read_part_devs(struct aifab_yaml_read *r,
+			     const yaml_node_t *val, const char *key,
+			     void *dst)
 {
-	return cp_list(cp, val, key, cp_part_dev, entry);
+	return aifab_yaml_list(r, val, key, cp_part_dev, dst);
 }
 
-static const struct cp_key cp_part_keys[] = {
-	{ "name", cp_part_name, false },
-	{ "tenant", cp_part_tenant, false },
-	{ "devices", cp_part_devs, true },
+static const struct aifab_yaml_key cp_part_keys[] = {
+	AIFAB_YAML_KEY("name", struct aifabd_partition, name,
+		       aifab_yaml_read_name, false),
+	AIFAB_YAML_KEY_AT("tenant", struct aifabd_partition, tenant.name,
+			  aifab_yaml_read_name, tenant.pos.line,
+			  tenant.pos.col, false),
+	AIFAB_YAML_ENTRY_KEY("devices", cp_read_part_devs, true),
 };
 
-static const struct cp_map cp_part_map = {
-	cp_part_keys, CTL_ARRAY_SIZE(cp_part_keys),
+static const struct aifab_yaml_map cp_part_map = {
+	cp_part_keys, AIFAB_ARRAY_SIZE(cp_part_keys),
 	"name, tenant or devices", "in a partition",
 };
 
-static int cp_part(struct cp *cp, const yaml_node_t *node, void *arg)
+static void *cp_add_part(void *container)
 {
-	struct aifabd_config *cfg = cp->cfg;
-	struct aifabd_partition *p;
-	int ret = cp_entry(cp, node, "partitions");
+	struct aifabd_config *cfg = container;
 
-	(void)arg;
-	if (ret)
-		return ret;
-	if (ctl_grow(&cfg->parts, &cfg->cap_parts, cfg->nparts, sizeof(*p)))
-		return -ENOMEM;
-	p = &cfg->parts[cfg->nparts++];
-	*p = (struct aifabd_partition){ .pos = cp_pos(node) };
-	return cp_mapping(cp, node, &cp_part_map, p);
+	return aifab_append(&cfg->parts, &cfg->cap_parts, &cfg->nparts,
+			    sizeof(*cfg->parts));
 }
+
+static const struct aifab_yaml_list cp_parts = {
+	&cp_part_map, cp_add_part, offsetof(struct aifabd_partition, pos.line),
+	offsetof(struct aifabd_partition, pos.col), NULL,
+};
 
 /* Fences: each a list of two partition names. */
 
-static int cp_fence(struct cp *cp, const yaml_node_t *node, void *arg)
+static int cp_fence(struct aifab_yaml_read *r, const yaml_node_t *node,
+		    void *arg)
 {
-	struct aifabd_config *cfg = cp->cfg;
+	struct aifabd_config *cfg = arg;
 	const yaml_node_item_t *items;
 	struct aifabd_fence *f;
 	size_t n;
 	int ret;
 
-	(void)arg;
 	if (node->type != YAML_SEQUENCE_NODE)
-		return cp_fail(cp, node, "invalid entry of fences: expected "
-			       "a list of two partitions, not %s",
-			       topo_yaml_kind(node));
+		return aifab_yaml_fail(r, node, "invalid entry of fences: "
+				       "expected a list of two partitions, "
+				       "not %s", aifab_yaml_kind(node));
 	items = node->data.sequence.items.start;
 	n = node->data.sequence.items.top - items;
 	if (n != 2)
-		return cp_fail(cp, node, "invalid entry of fences: expected "
-			       "two partitions, not %zu", n);
-	if (ctl_grow(&cfg->fences, &cfg->cap_fences, cfg->nfences,
-		     sizeof(*f)))
+		return aifab_yaml_fail(r, node, "invalid entry of fences: "
+				       "expected two partitions, not %zu", n);
+	f = aifab_append(&cfg->fences, &cfg->cap_fences, &cfg->nfences,
+			 sizeof(*f));
+	if (!f)
 		return -ENOMEM;
-	f = &cfg->fences[cfg->nfences++];
-	*f = (struct aifabd_fence){ .pos = cp_pos(node) };
-	ret = cp_ref(cp, cp_node(cp, items[0]), "partition", &f->a);
-	return ret ? ret : cp_ref(cp, cp_node(cp, items[1]), "partition",
-				  &f->b);
+	f->pos = cp_pos(node);
+	ret = cp_ref(r, yaml_document_get_node(r->doc, items[0]), "partition",
+		     &f->a);
+	return ret ? ret : cp_ref(r, yaml_document_get_node(r->doc, items[1]),
+				  "partition", &f->b);
+}
+
+static int cp_read_fences(struct aifab_yaml_read *r, const yaml_node_t *val,
+			  const char *key, void *dst)
+{
+	return aifab_yaml_list(r, val, key, cp_fence, dst);
 }
 
 /* Health. */
 
-static int cp_degrade(struct cp *cp, const yaml_node_t *val, const char *key,
-		      uint32_t *dst)
+static int cp_read_degrade(struct aifab_yaml_read *r, const yaml_node_t *val,
+			   const char *key, void *dst)
 {
-	return cp_u32(cp, val, key, AIFABD_DEGRADE_PPM_MAX,
+	return cp_u32(r, val, key, AIFABD_DEGRADE_PPM_MAX,
 		      "an integer from 0 to 1000000", dst);
 }
 
-static int cp_link_name(struct cp *cp, const yaml_node_t *val,
-			const char *key, void *entry)
+static int cp_read_damping(struct aifab_yaml_read *r, const yaml_node_t *val,
+			   const char *key, void *dst)
 {
-	return cp_name(cp, val, key,
-		       ((struct aifabd_link_policy *)entry)->name);
-}
-
-static int cp_link_degrade(struct cp *cp, const yaml_node_t *val,
-			   const char *key, void *entry)
-{
-	return cp_degrade(cp, val, key,
-			  &((struct aifabd_link_policy *)entry)->degrade_ppm);
-}
-
-static const struct cp_key cp_link_keys[] = {
-	{ "name", cp_link_name, false },
-	{ "degrade_ppm", cp_link_degrade, false },
-};
-
-static const struct cp_map cp_link_map = {
-	cp_link_keys, CTL_ARRAY_SIZE(cp_link_keys), "name or degrade_ppm",
-	"in a link of health",
-};
-
-static int cp_link(struct cp *cp, const yaml_node_t *node, void *arg)
-{
-	struct aifabd_health_config *h = arg;
-	struct aifabd_link_policy *l;
-	int ret = cp_entry(cp, node, "links");
-
-	if (ret)
-		return ret;
-	if (ctl_grow(&h->links, &h->cap_links, h->nlinks, sizeof(*l)))
-		return -ENOMEM;
-	l = &h->links[h->nlinks++];
-	*l = (struct aifabd_link_policy){ .pos = cp_pos(node) };
-	return cp_mapping(cp, node, &cp_link_map, l);
-}
-
-static int cp_health_degrade(struct cp *cp, const yaml_node_t *val,
-			     const char *key, void *entry)
-{
-	return cp_degrade(cp, val, key,
-			  &((struct aifabd_health_config *)entry)->degrade_ppm);
-}
-
-static int cp_health_damping(struct cp *cp, const yaml_node_t *val,
-			     const char *key, void *entry)
-{
-	return cp_u32(cp, val, key, AIFABD_FLAP_DAMPING_MS_MAX,
-		      "an integer from 0 to 3600000",
-		      &((struct aifabd_health_config *)entry)->flap_damping_ms);
+	return cp_u32(r, val, key, AIFABD_FLAP_DAMPING_MS_MAX,
+		      "an integer from 0 to 3600000", dst);
 }
 
 static const char *const cp_link_down_names[] = {
@@ -458,110 +213,123 @@ static const char *const cp_link_down_names[] = {
 	[AIFABD_LINK_DOWN_DOWN] = "down",
 };
 
-static int cp_health_link_down(struct cp *cp, const yaml_node_t *val,
-			       const char *key, void *entry)
+static int cp_read_link_down(struct aifab_yaml_read *r,
+			     const yaml_node_t *val, const char *key,
+			     void *dst)
 {
-	static const char expected[] = "reroute, degrade or down";
-	const char *s = cp_scalar(cp, val, key, TOPO_STR, expected);
-	size_t i;
+	uint32_t v;
+	int ret = aifab_yaml_enum(r, val, key, cp_link_down_names,
+				  AIFAB_ARRAY_SIZE(cp_link_down_names),
+				  "reroute, degrade or down", &v);
 
-	if (!s)
-		return -EINVAL;
-	for (i = 0; i < CTL_ARRAY_SIZE(cp_link_down_names); i++) {
-		if (!strcmp(s, cp_link_down_names[i])) {
-			((struct aifabd_health_config *)entry)->on_link_down = i;
-			return 0;
-		}
-	}
-	return cp_bad(cp, val, key, expected);
+	if (!ret)
+		*(enum aifabd_link_down *)dst = v;
+	return ret;
 }
 
-static int cp_health_links(struct cp *cp, const yaml_node_t *val,
-			   const char *key, void *entry)
-{
-	return cp_list(cp, val, key, cp_link, entry);
-}
-
-static const struct cp_key cp_health_keys[] = {
-	{ "degrade_ppm", cp_health_degrade, true },
-	{ "flap_damping_ms", cp_health_damping, true },
-	{ "on_link_down", cp_health_link_down, true },
-	{ "links", cp_health_links, true },
+static const struct aifab_yaml_key cp_link_keys[] = {
+	AIFAB_YAML_KEY("name", struct aifabd_link_policy, name,
+		       aifab_yaml_read_name, false),
+	AIFAB_YAML_KEY("degrade_ppm", struct aifabd_link_policy, degrade_ppm,
+		       cp_read_degrade, false),
 };
 
-static const struct cp_map cp_health_map = {
-	cp_health_keys, CTL_ARRAY_SIZE(cp_health_keys),
+static const struct aifab_yaml_map cp_link_map = {
+	cp_link_keys, AIFAB_ARRAY_SIZE(cp_link_keys), "name or degrade_ppm",
+	"in a link of health",
+};
+
+static void *cp_add_link(void *container)
+{
+	struct aifabd_health_config *h = container;
+
+	return aifab_append(&h->links, &h->cap_links, &h->nlinks,
+			    sizeof(*h->links));
+}
+
+static const struct aifab_yaml_list cp_links = {
+	&cp_link_map, cp_add_link,
+	offsetof(struct aifabd_link_policy, pos.line),
+	offsetof(struct aifabd_link_policy, pos.col), NULL,
+};
+
+#define CP_HEALTH_KEY(field, read) \
+	AIFAB_YAML_KEY(#field, struct aifabd_health_config, field, read, true)
+
+static const struct aifab_yaml_key cp_health_keys[] = {
+	CP_HEALTH_KEY(degrade_ppm, cp_read_degrade),
+	CP_HEALTH_KEY(flap_damping_ms, cp_read_damping),
+	CP_HEALTH_KEY(on_link_down, cp_read_link_down),
+	AIFAB_YAML_LIST_KEY("links", &cp_links, true),
+};
+
+static const struct aifab_yaml_map cp_health_map = {
+	cp_health_keys, AIFAB_ARRAY_SIZE(cp_health_keys),
 	"degrade_ppm, flap_damping_ms, on_link_down or links", "in health",
 };
 
+static int cp_read_health(struct aifab_yaml_read *r, const yaml_node_t *val,
+			  const char *key, void *dst)
+{
+	if (val->type != YAML_MAPPING_NODE)
+		return aifab_yaml_fail(r, val, "invalid %s: expected a "
+				       "mapping, not %s", key,
+				       aifab_yaml_kind(val));
+	return aifab_yaml_mapping(r, val, &cp_health_map, dst);
+}
+
 /* The top level. */
 
-static int cp_read_topology(struct cp *cp, const yaml_node_t *val,
-			    const char *key, void *entry)
+static int cp_read_topology(struct aifab_yaml_read *r, const yaml_node_t *val,
+			    const char *key, void *dst)
 {
-	struct aifabd_config *cfg = entry;
+	struct aifabd_config *cfg = dst;
 	char *msg;
 	int ret;
 
 	(void)key;
-	ret = topo_parse_node(cp->doc, val, &cfg->topo, cp->err);
+	ret = topo_parse_node(r, val, &cfg->topo);
 	cfg->has_topo = !ret;
 	/* Only "no node is local" with no node lacks a place: the section's. */
-	if (ret != -EINVAL || cp->err->col)
+	if (ret != -EINVAL || r->err->col)
 		return ret;
-	msg = cp->err->msg;
-	cp->err->msg = NULL;
-	ret = cp_fail(cp, val, "%s", msg);
+	msg = r->err->msg;
+	r->err->msg = NULL;
+	ret = aifab_yaml_fail(r, val, "%s", msg);
 	free(msg);
 	return ret;
 }
 
-static int cp_read_tenants(struct cp *cp, const yaml_node_t *val,
-			   const char *key, void *entry)
-{
-	(void)entry;
-	return cp_list(cp, val, key, cp_tenant, NULL);
-}
+#define CP_ROOT_KEYS	"topology, tenants, partitions, fences or health"
 
-static int cp_read_parts(struct cp *cp, const yaml_node_t *val,
-			 const char *key, void *entry)
-{
-	(void)entry;
-	return cp_list(cp, val, key, cp_part, NULL);
-}
-
-static int cp_read_fences(struct cp *cp, const yaml_node_t *val,
-			  const char *key, void *entry)
-{
-	(void)entry;
-	return cp_list(cp, val, key, cp_fence, NULL);
-}
-
-static int cp_read_health(struct cp *cp, const yaml_node_t *val,
-			  const char *key, void *entry)
-{
-	struct aifabd_config *cfg = entry;
-
-	if (val->type != YAML_MAPPING_NODE)
-		return cp_fail(cp, val, "invalid %s: expected a mapping, not "
-			       "%s", key, topo_yaml_kind(val));
-	return cp_mapping(cp, val, &cp_health_map, &cfg->health);
-}
-
-static const struct cp_key cp_root_keys[] = {
-	{ "topology", cp_read_topology, true },
-	{ "tenants", cp_read_tenants, true },
-	{ "partitions", cp_read_parts, true },
-	{ "fences", cp_read_fences, true },
-	{ "health", cp_read_health, true },
+static const struct aifab_yaml_key cp_root_keys[] = {
+	AIFAB_YAML_ENTRY_KEY("topology", cp_read_topology, true),
+	AIFAB_YAML_LIST_KEY("tenants", &cp_tenants, true),
+	AIFAB_YAML_LIST_KEY("partitions", &cp_parts, true),
+	AIFAB_YAML_ENTRY_KEY("fences", cp_read_fences, true),
+	AIFAB_YAML_KEY("health", struct aifabd_config, health, cp_read_health,
+		       true),
 };
 
-static const struct cp_map cp_root_map = {
-	cp_root_keys, CTL_ARRAY_SIZE(cp_root_keys),
-	"topology, tenants, partitions, fences or health", "at the top level",
+static const struct aifab_yaml_map cp_root_map = {
+	cp_root_keys, AIFAB_ARRAY_SIZE(cp_root_keys), CP_ROOT_KEYS,
+	"at the top level",
+};
+
+static const struct aifab_yaml_file cp_file = {
+	"a configuration file", "a mapping of " CP_ROOT_KEYS, &cp_root_map,
 };
 
 /* Checks of references, once everything is read. */
+
+/* A check in progress. */
+struct cp {
+	const struct aifabd_config *cfg;
+	struct aifab_yaml_err *err;	/* line, column and bare message */
+};
+
+#define cp_fail_at(cp, pos, ...) \
+	aifab_yaml_errf((cp)->err, (pos).line, (pos).col, __VA_ARGS__)
 
 /*
  * The first entry, in file order, whose name repeats an earlier one, and
@@ -761,93 +529,22 @@ static int cp_check(struct cp *cp)
 	return ret;
 }
 
-/* Loading the document. */
-
-static int cp_yaml_error(const yaml_parser_t *p, FILE *f,
-			 struct topo_err *err)
-{
-	const char *problem = p->problem ? p->problem : "not YAML";
-
-	if (p->error == YAML_MEMORY_ERROR)
-		return -ENOMEM;
-	if (ferror(f))
-		return -EIO;
-	/* The reader (bad UTF-8, control bytes) sets no mark of its own. */
-	if (p->error == YAML_READER_ERROR)
-		return topo_errf_at(err, p->mark.line + 1, p->mark.column + 1,
-				    "%s", problem);
-	if (p->context)
-		return topo_errf_at(err, p->problem_mark.line + 1,
-				    p->problem_mark.column + 1,
-				    "%s (%s at line %zu)", problem, p->context,
-				    p->context_mark.line + 1);
-	return topo_errf_at(err, p->problem_mark.line + 1,
-			    p->problem_mark.column + 1, "%s", problem);
-}
-
 /*
  * An empty file is refused rather than read as "no partitions": a file
  * truncated by a bad edit must not tear down every tenant.
  */
-static int cp_document(struct cp *cp)
+static int cp_read(FILE *f, struct aifabd_config *cfg,
+		   struct aifab_yaml_err *err)
 {
-	const yaml_node_t *root = yaml_document_get_root_node(cp->doc);
-	int ret;
+	struct cp cp = { cfg, err };
+	int ret = aifab_yaml_load(f, &cp_file, cfg, err);
 
-	if (!root)
-		return topo_errf_at(cp->err, 1, 1, "empty file: expected a "
-				    "mapping of %s", cp_root_map.list);
-	if (root->type != YAML_MAPPING_NODE)
-		return cp_fail(cp, root, "expected a mapping of %s, not %s",
-			       cp_root_map.list, topo_yaml_kind(root));
-	ret = cp_mapping(cp, root, &cp_root_map, cp->cfg);
-	return ret ? ret : cp_check(cp);
-}
-
-/* A file holds one configuration: refuse a second document. */
-static int cp_one_document(yaml_parser_t *p, FILE *f, struct topo_err *err)
-{
-	yaml_document_t doc;
-	const yaml_node_t *root;
-	int ret = 0;
-
-	if (!yaml_parser_load(p, &doc))
-		return cp_yaml_error(p, f, err);
-	root = yaml_document_get_root_node(&doc);
-	if (root)
-		ret = topo_errf_at(err, root->start_mark.line + 1,
-				   root->start_mark.column + 1,
-				   "a second document: a configuration file "
-				   "holds one");
-	yaml_document_delete(&doc);
-	return ret;
-}
-
-static int cp_read(FILE *f, struct aifabd_config *cfg, struct topo_err *err)
-{
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	struct cp cp = { &doc, cfg, err };
-	int ret;
-
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_file(&parser, f);
-	if (yaml_parser_load(&parser, &doc)) {
-		ret = cp_document(&cp);
-		yaml_document_delete(&doc);
-	} else {
-		ret = cp_yaml_error(&parser, f, err);
-	}
-	if (!ret)
-		ret = cp_one_document(&parser, f, err);
-	yaml_parser_delete(&parser);
-	return ret;
+	return ret ? ret : cp_check(&cp);
 }
 
 /* The message with its place, or an errno's text with the file's name. */
 static int cp_report(struct aifabd_config_err *err, const char *name,
-		     const struct topo_err *e, int ret)
+		     const struct aifab_yaml_err *e, int ret)
 {
 	int n;
 
@@ -879,7 +576,7 @@ static int cp_report(struct aifabd_config_err *err, const char *name,
 int aifabd_config_parse(FILE *f, const char *name, struct aifabd_config *cfg,
 			struct aifabd_config_err *err)
 {
-	struct topo_err e = { 0 };
+	struct aifab_yaml_err e = { 0 };
 	int ret = -ENOMEM;
 
 	*cfg = (struct aifabd_config){
@@ -896,7 +593,7 @@ int aifabd_config_parse(FILE *f, const char *name, struct aifabd_config *cfg,
 		aifabd_config_free(cfg);
 		cp_report(err, name, &e, ret);
 	}
-	topo_err_free(&e);
+	aifab_yaml_err_free(&e);
 	return ret;
 }
 
@@ -918,7 +615,7 @@ int aifabd_config_load(const char *path, struct aifabd_config *cfg,
 	if (!f) {
 		ret = -errno;
 		*cfg = (struct aifabd_config){ 0 };
-		return cp_report(err, path, &(struct topo_err){ 0 }, ret);
+		return cp_report(err, path, &(struct aifab_yaml_err){ 0 }, ret);
 	}
 	ret = aifabd_config_parse(f, path, cfg, err);
 	fclose(f);
@@ -981,7 +678,7 @@ int aifabd_config_load_text(const char *path, struct aifabd_config *cfg,
 	*text = NULL;
 	ret = cp_slurp(path, text, len);
 	if (ret)
-		return cp_report(err, path, &(struct topo_err){ 0 }, ret);
+		return cp_report(err, path, &(struct aifab_yaml_err){ 0 }, ret);
 	/* fmemopen() of nothing is refused: an empty file reads as one. */
 	f = *len ? fmemopen(*text, *len, "r") : fopen("/dev/null", "r");
 	if (!f) {
@@ -1105,6 +802,6 @@ uint32_t aifabd_config_degrade_ppm(const struct aifabd_config *cfg,
 
 const char *aifabd_link_down_name(enum aifabd_link_down v)
 {
-	return v < CTL_ARRAY_SIZE(cp_link_down_names) ?
+	return v < AIFAB_ARRAY_SIZE(cp_link_down_names) ?
 	       cp_link_down_names[v] : "?";
 }

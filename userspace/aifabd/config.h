@@ -57,7 +57,7 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/topo.h"
+#include "topo.h"
 
 #define AIFABD_CONFIG_PATH		"/etc/aifab/aifab.yaml"
 

@@ -17,17 +17,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fmt.h"
-#include "../aifabctl/ctl.h"
 #include "config.h"
 #include "ctlsock.h"
 #include "daemon.h"
 #include "daemon_proto.h"
 #include "events.h"
+#include "fmt.h"
+#include "health.h"
 #include "log.h"
+#include "names.h"
+#include "nl.h"
 #include "pidfile.h"
 #include "reconcile.h"
-#include "health.h"
 #include "statedir.h"
 #include "status.h"
 
@@ -473,10 +474,8 @@ static int daemon_event(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	aifab_fmt(why, sizeof(why), "%s %s %s", aifabd_event_kind_name(ev.kind),
 		 ev.name, ev.kind == AIFABD_EV_PARTITION ?
-		 ctl_enum_name(part_actions, CTL_ARRAY_SIZE(part_actions),
-			       ev.action) :
-		 ctl_enum_name(dev_actions, CTL_ARRAY_SIZE(dev_actions),
-			       ev.action));
+		 AIFAB_ENUM_NAME(part_actions, ev.action) :
+		 AIFAB_ENUM_NAME(dev_actions, ev.action));
 	daemon_schedule(d, why);
 	return 0;
 }

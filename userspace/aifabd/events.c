@@ -7,8 +7,10 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "events.h"
+#include "names.h"
+#include "nl.h"
 
 /* Only what the daemon uses is required; the rest may come and go. */
 static const struct aifab_nl_policy ev_link_policy[AIFAB_A_LINK_MAX + 1] = {
@@ -59,7 +61,7 @@ const char *aifabd_event_kind_name(enum aifabd_event_kind kind)
 		[AIFABD_EV_PARTITION] = "partition", [AIFABD_EV_DEV] = "dev",
 	};
 
-	return ctl_enum_name(names, CTL_ARRAY_SIZE(names), kind);
+	return AIFAB_ENUM_NAME(names, kind);
 }
 
 /**
@@ -81,7 +83,7 @@ int aifabd_event_parse(const struct nlmsghdr *nlh, struct aifabd_event *ev)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl))
 		return -EBADMSG;
 	genl = mnl_nlmsg_get_payload(nlh);
-	for (i = 0; i < CTL_ARRAY_SIZE(ev_kinds); i++)
+	for (i = 0; i < AIFAB_ARRAY_SIZE(ev_kinds); i++)
 		if (ev_kinds[i].cmd == genl->cmd)
 			k = &ev_kinds[i];
 	if (!k)
@@ -89,7 +91,7 @@ int aifabd_event_parse(const struct nlmsghdr *nlh, struct aifabd_event *ev)
 	ret = aifab_nl_parse(nlh, k->policy, k->max, tb);
 	if (ret)
 		return ret;
-	ret = ctl_copy_name(ev->name, tb[k->name]);
+	ret = aifab_nl_copy_name(ev->name, tb[k->name]);
 	if (ret)
 		return ret;
 	ev->kind = k->kind;

@@ -10,8 +10,9 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "health_nl.h"
+#include "nl.h"
 
 static const struct aifab_nl_policy hnl_link_policy[AIFAB_A_LINK_MAX + 1] = {
 	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },
@@ -59,12 +60,12 @@ static int hnl_link_reply(const struct nlmsghdr *nlh, void *data)
 	state = mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]);
 	if (state < AIFAB_LINK_STATE_UP || state > AIFAB_LINK_STATE_DEGRADED)
 		return -EBADMSG;
-	if (ctl_grow(&fab->links, &fab->cap_links, fab->nlinks,
-		     sizeof(*fab->links)))
+	if (aifab_grow(&fab->links, &fab->cap_links, fab->nlinks,
+		       sizeof(*fab->links)))
 		return -ENOMEM;
 	l = &fab->links[fab->nlinks];
 	l->state = (enum aifab_link_state)state;
-	ret = ctl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
+	ret = aifab_nl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
 	if (!ret)
 		fab->nlinks++;
 	return ret;
@@ -81,9 +82,9 @@ static int hnl_part_devs(struct aifabd_hnl_part *p, const struct nlmsghdr *nlh)
 			continue;
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
 			return -EBADMSG;
-		if (ctl_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
+		if (aifab_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
 			return -ENOMEM;
-		ret = ctl_copy_name(p->devs[p->ndevs], attr);
+		ret = aifab_nl_copy_name(p->devs[p->ndevs], attr);
 		if (ret)
 			return ret;
 		p->ndevs++;
@@ -103,34 +104,19 @@ static int hnl_part_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, hnl_part_policy, AIFAB_A_PARTITION_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&fab->parts, &fab->cap_parts, fab->nparts,
-		     sizeof(*fab->parts)))
+	if (aifab_grow(&fab->parts, &fab->cap_parts, fab->nparts,
+		       sizeof(*fab->parts)))
 		return -ENOMEM;
 	p = &fab->parts[fab->nparts++];
 	*p = (struct aifabd_hnl_part){ 0 };
 	p->admin_down = tb[AIFAB_A_PARTITION_ADMIN_STATE] &&
 			mnl_attr_get_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE]) ==
 			AIFAB_ADMIN_STATE_DOWN;
-	ret = ctl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
+	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
 	if (!ret)
-		ret = ctl_copy_name(p->tenant, tb[AIFAB_A_PARTITION_TENANT]);
+		ret = aifab_nl_copy_name(p->tenant,
+					 tb[AIFAB_A_PARTITION_TENANT]);
 	return ret ? ret : hnl_part_devs(p, nlh);
-}
-
-static int hnl_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
-		    void *data)
-{
-	struct aifab_nl_req *req;
-	int ret;
-
-	/* A request description is too large for the stack. */
-	req = malloc(sizeof(*req));
-	if (!req)
-		return -ENOMEM;
-	aifab_nl_req_init(req, cmd, true);
-	ret = aifab_nl_exec(nl, req, cb, data);
-	free(req);
-	return ret;
 }
 
 void aifabd_hnl_fabric_free(struct aifabd_hnl_fabric *fab)
@@ -156,9 +142,10 @@ int aifabd_hnl_fabric(struct aifab_nl *nl, struct aifabd_hnl_fabric *fab)
 	int ret;
 
 	*fab = (struct aifabd_hnl_fabric){ 0 };
-	ret = hnl_dump(nl, AIFAB_CMD_LINK_GET, hnl_link_reply, fab);
+	ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, hnl_link_reply, fab);
 	if (!ret)
-		ret = hnl_dump(nl, AIFAB_CMD_PARTITION_GET, hnl_part_reply, fab);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_PARTITION_GET,
+				    hnl_part_reply, fab);
 	if (ret)
 		aifabd_hnl_fabric_free(fab);
 	return ret;
@@ -190,8 +177,8 @@ static int hnl_hops(const struct nlmsghdr *nlh, struct aifabd_route *rt)
 		ret = aifab_nl_parse_nested(attr, hnl_hop_policy,
 					    AIFAB_A_HOP_MAX, tb);
 		if (!ret)
-			ret = ctl_copy_name(rt->hops[rt->nhops],
-					    tb[AIFAB_A_HOP_LINK]);
+			ret = aifab_nl_copy_name(rt->hops[rt->nhops],
+						 tb[AIFAB_A_HOP_LINK]);
 		if (ret)
 			return ret;
 		rt->nhops++;

@@ -8,10 +8,10 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
 #include "config.h"
 #include "daemon_proto.h"
 #include "opts.h"
+#include "str.h"
 
 #ifndef AIFAB_VERSION
 #define AIFAB_VERSION	"0.1"
@@ -128,7 +128,7 @@ static int opts_one(int opt, const char *arg, struct aifabd_opts *o,
 	case OPT_STATE_DIR:
 		return opts_path(err, "state directory", arg, &o->state_dir);
 	case OPT_RESYNC:
-		if (ctl_parse_u64(arg, AIFABD_RESYNC_MAX_S, &v) || v < 1)
+		if (aifab_parse_u64(arg, AIFABD_RESYNC_MAX_S, &v) || v < 1)
 			return opts_bad(err, "resync interval", arg,
 					"an integer from 1 to 86400 (seconds)");
 		o->resync_s = (unsigned int)v;

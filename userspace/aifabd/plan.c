@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "fmt.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "str.h"
 
 /* A plan being built. */
 struct pb {
@@ -39,7 +40,7 @@ static const char *const pb_op_names[] = {
 
 const char *aifabd_op_name(enum aifabd_op_type type)
 {
-	return type < CTL_ARRAY_SIZE(pb_op_names) ? pb_op_names[type] : "?";
+	return type < AIFAB_ARRAY_SIZE(pb_op_names) ? pb_op_names[type] : "?";
 }
 
 /**
@@ -64,11 +65,11 @@ static struct aifabd_op *pb_op(struct pb *pb, enum aifabd_op_type type,
 	va_list ap;
 	int n;
 
-	if (ctl_grow(&plan->ops, &plan->cap, plan->nops, sizeof(*op)))
+	if (aifab_grow(&plan->ops, &plan->cap, plan->nops, sizeof(*op)))
 		return NULL;
 	op = &plan->ops[plan->nops];
 	*op = (struct aifabd_op){ .type = type };
-	ctl_strscpy(op->name, name, sizeof(op->name));
+	aifab_strscpy(op->name, name, sizeof(op->name));
 	va_start(ap, fmt);
 	n = vasprintf(&op->reason, fmt, ap);
 	va_end(ap);
@@ -86,7 +87,7 @@ static int pb_op_dev(struct aifabd_op *op, const char *dev)
 	if (!devs)
 		return -ENOMEM;
 	op->devs = devs;
-	ctl_strscpy(devs[op->ndevs++], dev, sizeof(*devs));
+	aifab_strscpy(devs[op->ndevs++], dev, sizeof(*devs));
 	return 0;
 }
 
@@ -444,7 +445,7 @@ static int pb_fence_dels(struct pb *pb)
 			continue;
 		if (!op)
 			return -ENOMEM;
-		ctl_strscpy(op->peer, f->b, sizeof(op->peer));
+		aifab_strscpy(op->peer, f->b, sizeof(op->peer));
 	}
 	return 0;
 }
@@ -544,8 +545,8 @@ static int pb_part_add(struct pb *pb, const struct aifabd_partition *p)
 			   "partition %s: new", p->name);
 	if (!op)
 		return -ENOMEM;
-	ctl_strscpy(op->tenant, p->tenant.name, sizeof(op->tenant));
-	ctl_strscpy(op->netns, pb_netns(pb, p), sizeof(op->netns));
+	aifab_strscpy(op->tenant, p->tenant.name, sizeof(op->tenant));
+	aifab_strscpy(op->netns, pb_netns(pb, p), sizeof(op->netns));
 	for (i = 0; i < p->ndevs; i++)
 		if (pb_op_dev(op, p->devs[i].name))
 			return -ENOMEM;
@@ -593,7 +594,7 @@ static int pb_netns_changes(struct pb *pb)
 				   p->name, netns, a->netns);
 		if (!op)
 			return -ENOMEM;
-		ctl_strscpy(op->netns, netns, sizeof(op->netns));
+		aifab_strscpy(op->netns, netns, sizeof(op->netns));
 	}
 	return 0;
 }
@@ -712,9 +713,9 @@ static int pb_rdma_move(struct pb *pb, const struct aifabd_rdma_dev *d)
 			   from);
 	if (!op)
 		return -ENOMEM;
-	ctl_strscpy(op->netns, want, sizeof(op->netns));
-	ctl_strscpy(op->from, d->netns, sizeof(op->from));
-	ctl_strscpy(op->ibdev, d->ibdev, sizeof(op->ibdev));
+	aifab_strscpy(op->netns, want, sizeof(op->netns));
+	aifab_strscpy(op->from, d->netns, sizeof(op->from));
+	aifab_strscpy(op->ibdev, d->ibdev, sizeof(op->ibdev));
 	return 0;
 }
 
@@ -777,7 +778,7 @@ static int pb_fence_adds(struct pb *pb)
 			continue;
 		if (!op)
 			return -ENOMEM;
-		ctl_strscpy(op->peer, f->b.name, sizeof(op->peer));
+		aifab_strscpy(op->peer, f->b.name, sizeof(op->peer));
 	}
 	return 0;
 }
@@ -827,7 +828,7 @@ static int pb_steps(struct pb *pb)
 
 	for (i = 0; !ret && i < pb->act->nparts; i++)
 		ret = pb_judge(pb, i);
-	for (i = 0; !ret && i < CTL_ARRAY_SIZE(steps); i++)
+	for (i = 0; !ret && i < AIFAB_ARRAY_SIZE(steps); i++)
 		ret = steps[i](pb);
 	return ret;
 }

@@ -71,7 +71,7 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/topo.h"
+#include "topo.h"
 #include "config.h"
 #include "rdma_nl.h"
 

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "names.h"
 #include "policy_int.h"
+#include "str.h"
 
 /* Bounds a configure accepts, far above any fabric the kernel builds. */
 #define POLICY_MAX_DEVS		1024
@@ -26,7 +27,7 @@ static const char *const hstate_names[] = {
 
 const char *aifabd_hstate_name(enum aifabd_hstate s)
 {
-	return (unsigned int)s < CTL_ARRAY_SIZE(hstate_names) ?
+	return (unsigned int)s < AIFAB_ARRAY_SIZE(hstate_names) ?
 	       hstate_names[s] : "?";
 }
 
@@ -35,7 +36,7 @@ int aifabd_hstate_parse(const char *s, enum aifabd_hstate *st)
 {
 	size_t i;
 
-	for (i = 0; i < CTL_ARRAY_SIZE(hstate_names); i++) {
+	for (i = 0; i < AIFAB_ARRAY_SIZE(hstate_names); i++) {
 		if (!strcmp(s, hstate_names[i])) {
 			*st = (enum aifabd_hstate)i;
 			return 0;
@@ -150,7 +151,7 @@ void policy_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 		*buf = '\0';
 		return;
 	}
-	ctl_strscpy(buf, s, size);
+	aifab_strscpy(buf, s, size);
 	free(s);
 }
 
@@ -190,13 +191,13 @@ void policy_emit(struct aifabd_policy *p, enum aifabd_action_type type,
 	struct aifabd_actions *out = p->out;
 
 	policy_fmt(a.subject, sizeof(a.subject), "%s %s", who->kind, who->name);
-	ctl_strscpy(a.decision, decision, sizeof(a.decision));
-	ctl_strscpy(a.why, why, sizeof(a.why));
+	aifab_strscpy(a.decision, decision, sizeof(a.decision));
+	aifab_strscpy(a.why, why, sizeof(a.why));
 	if (type != AIFABD_ACT_LOG)
 		aifabd_policy_record(p, &a);
 	if (!out)
 		return;
-	if (ctl_grow(&out->v, &out->cap, out->n, sizeof(a))) {
+	if (aifab_grow(&out->v, &out->cap, out->n, sizeof(a))) {
 		p->err = p->err ? p->err : -ENOMEM;
 		return;
 	}
@@ -245,7 +246,7 @@ static bool link_mark(struct aifabd_policy *p, struct aifabd_policy_link *l,
 	if (st != l->state)
 		l->since = now;
 	l->state = st;
-	ctl_strscpy(l->why, why, sizeof(l->why));
+	aifab_strscpy(l->why, why, sizeof(l->why));
 	policy_emit(p, AIFABD_ACT_MARK_LINK, false, &who,
 		    aifabd_hstate_name(st), why);
 	return true;
@@ -448,10 +449,11 @@ static void link_first(struct aifabd_policy *p, struct aifabd_policy_link *l,
 {
 	*l = (struct aifabd_policy_link){ .since = now,
 					  .degrade_ppm = in->degrade_ppm };
-	ctl_strscpy(l->name, in->name, sizeof(l->name));
+	aifab_strscpy(l->name, in->name, sizeof(l->name));
 	l->kstate = in->state;
 	if (in->state == AIFAB_LINK_STATE_UP)
-		ctl_strscpy(l->why, "the kernel reports it up", sizeof(l->why));
+		aifab_strscpy(l->why, "the kernel reports it up",
+			      sizeof(l->why));
 	else
 		link_input(p, l, in->state, now);
 }

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../aifabctl/ctl.h"
 #include "names.h"
 #include "policy_json.h"
 

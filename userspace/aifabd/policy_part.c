@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
 #include "policy_int.h"
+#include "str.h"
 
 /* A partition's state as worked out, before it is recorded. */
 struct verdict {
@@ -46,8 +46,8 @@ static void why_append(char *why, size_t size, const char *s)
 
 	if (asprintf(&joined, "%s%s%s", why, *why ? "; " : "", s) < 0)
 		return;
-	if (ctl_strscpy(why, joined, size) < 0 && size > 4)
-		ctl_strscpy(why + size - 4, "...", 4);
+	if (aifab_strscpy(why, joined, size) < 0 && size > 4)
+		aifab_strscpy(why + size - 4, "...", 4);
 	free(joined);
 }
 
@@ -104,7 +104,7 @@ char *policy_path_join(const struct aifabd_route *rt)
 
 		if (i)
 			s[len++] = ',';
-		ret = ctl_strscpy(s + len, rt->hops[i], AIFAB_NAME_MAX);
+		ret = aifab_strscpy(s + len, rt->hops[i], AIFAB_NAME_MAX);
 		len += ret < 0 ? AIFAB_NAME_MAX - 1 : (size_t)ret;
 	}
 	return s;
@@ -201,7 +201,7 @@ static void part_mark(struct aifabd_policy *p, struct aifabd_policy_part *part,
 	if (v->state != part->state)
 		part->since = now;
 	part->state = v->state;
-	ctl_strscpy(part->why, v->why, sizeof(part->why));
+	aifab_strscpy(part->why, v->why, sizeof(part->why));
 	policy_emit(p, AIFABD_ACT_MARK_PARTITION, false, &who,
 		    aifabd_hstate_name(v->state), v->why);
 }
@@ -365,7 +365,7 @@ static void part_reroute(struct aifabd_policy *p,
 	if (ans == PAIR_UNKNOWN && part->rerouted) {
 		free(detour);
 		v->state = part->state;
-		ctl_strscpy(v->why, part->why, sizeof(v->why));
+		aifab_strscpy(v->why, part->why, sizeof(v->why));
 		return;
 	}
 	free(part->detour);
@@ -549,8 +549,8 @@ static int part_learn(struct aifabd_policy *p, struct aifabd_policy_part *part,
 			if (i == j)
 				continue;
 			pr = &part->pairs[part->npairs++];
-			ctl_strscpy(pr->src, part->devs[i], sizeof(pr->src));
-			ctl_strscpy(pr->dst, part->devs[j], sizeof(pr->dst));
+			aifab_strscpy(pr->src, part->devs[i], sizeof(pr->src));
+			aifab_strscpy(pr->dst, part->devs[j], sizeof(pr->dst));
 			int ret = pair_learn(p, part, pr,
 					     old_path(old, pr->src, pr->dst),
 					     admin_down);
@@ -598,19 +598,20 @@ int policy_part_build(struct aifabd_policy *p,
 	int ret;
 
 	*part = (struct aifabd_policy_part){ .since = now };
-	ctl_strscpy(part->name, in->name, sizeof(part->name));
-	ctl_strscpy(part->tenant, in->tenant, sizeof(part->tenant));
+	aifab_strscpy(part->name, in->name, sizeof(part->name));
+	aifab_strscpy(part->tenant, in->tenant, sizeof(part->tenant));
 	if (old) {
 		part->state = old->state;
 		part->since = old->since;
 		part->retry_at = old->retry_at;
-		ctl_strscpy(part->why, old->why, sizeof(part->why));
+		aifab_strscpy(part->why, old->why, sizeof(part->why));
 	}
 	part->devs = calloc(in->ndevs ? in->ndevs : 1, sizeof(*part->devs));
 	if (!part->devs)
 		return -ENOMEM;
 	for (i = 0; i < in->ndevs; i++)
-		ctl_strscpy(part->devs[i], in->devs[i], sizeof(part->devs[i]));
+		aifab_strscpy(part->devs[i], in->devs[i],
+			      sizeof(part->devs[i]));
 	part->ndevs = in->ndevs;
 	ret = old ? policy_path_add(&part->detour, old->detour) : 0;
 	if (!ret)

@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "names.h"
 #include "policy_int.h"
 #include "policy_json.h"
+#include "str.h"
 
 /* Far above any fabric the kernel builds. */
 #define RD_MAX_DEVS		1024
@@ -78,7 +79,7 @@ static int rd_str(struct rd *rd, struct json_object *o, const char *key,
 
 	if (ret)
 		return ret;
-	if (ctl_strscpy(buf, json_object_get_string(v), size) < 0)
+	if (aifab_strscpy(buf, json_object_get_string(v), size) < 0)
 		return rd_fail(rd, key, "too long");
 	return 0;
 }
@@ -89,7 +90,8 @@ static int rd_name(struct rd *rd, struct json_object *o, const char *key,
 	int ret = rd_str(rd, o, key, buf, AIFAB_NAME_MAX);
 
 	if (!ret && !aifab_name_valid(buf))
-		return rd_fail(rd, key, "not a valid name (" CTL_NAME_RULE ")");
+		return rd_fail(rd, key,
+			       "not a valid name (" AIFAB_NAME_RULE ")");
 	return ret;
 }
 
@@ -217,7 +219,7 @@ static int rd_link(struct rd *rd, struct json_object *o,
 		ret = rd_hstate(rd, o, "state", &l->state);
 	if (!ret)
 		ret = rd_enum(rd, o, "kernel_state", rd_kstate_names,
-			      CTL_ARRAY_SIZE(rd_kstate_names), &k);
+			      AIFAB_ARRAY_SIZE(rd_kstate_names), &k);
 	if (!ret)
 		ret = rd_time(rd, o, "since_ms", &l->since);
 	if (!ret)
@@ -262,8 +264,8 @@ static int rd_devs(struct rd *rd, struct json_object *o,
 		struct json_object *v = json_object_array_get_idx(a, i);
 
 		if (!json_object_is_type(v, json_type_string) ||
-		    ctl_strscpy(pt->devs[i], json_object_get_string(v),
-				AIFAB_NAME_MAX) < 0 ||
+		    aifab_strscpy(pt->devs[i], json_object_get_string(v),
+				  AIFAB_NAME_MAX) < 0 ||
 		    !aifab_name_valid(pt->devs[i]) ||
 		    rd_has_dev(pt, pt->devs[i], i))
 			return rd_fail(rd, "devs",
@@ -376,7 +378,7 @@ static int rd_decision(struct rd *rd, struct json_object *o,
 	ret = rd_time(rd, o, "time_ms", &a->time);
 	if (!ret)
 		ret = rd_enum(rd, o, "type", rd_type_names,
-			      CTL_ARRAY_SIZE(rd_type_names), &type);
+			      AIFAB_ARRAY_SIZE(rd_type_names), &type);
 	if (!ret)
 		ret = rd_bool(rd, o, "failed", &a->failed);
 	if (!ret)

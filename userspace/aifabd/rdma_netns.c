@@ -16,12 +16,14 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "fmt.h"
 #include "names.h"
+#include "nl.h"
 #include "rdma_netns.h"
 #include "rdma_nl.h"
 #include "snapshot.h"
+#include "str.h"
 
 /* aifab's RDMA devices, as ib_core names them. */
 #define RNS_PREFIX	"aifab_"
@@ -246,8 +248,8 @@ static void rns_place(const struct aifab_rdma_dev *dev, void *data)
 
 	if (!d || strcmp(d->netns, AIFABD_NETNS_UNKNOWN))
 		return;
-	ctl_strscpy(d->netns, w->netns, sizeof(d->netns));
-	ctl_strscpy(d->ibdev, dev->name, sizeof(d->ibdev));
+	aifab_strscpy(d->netns, w->netns, sizeof(d->netns));
+	aifab_strscpy(d->ibdev, dev->name, sizeof(d->ibdev));
 }
 
 static int rns_errf(char **errmsg, int err, const char *fmt, ...)
@@ -339,13 +341,13 @@ static int rns_efa_reply(const struct nlmsghdr *nlh, void *data)
 	if (mnl_attr_get_u32(tb[AIFAB_A_DEV_TYPE]) != AIFAB_DEV_TYPE_EFA ||
 	    !tb[AIFAB_A_DEV_LOCAL] || !mnl_attr_get_u8(tb[AIFAB_A_DEV_LOCAL]))
 		return 0;
-	if (ctl_grow(&act->rdma, &e->cap, act->nrdma, sizeof(*act->rdma)))
+	if (aifab_grow(&act->rdma, &e->cap, act->nrdma, sizeof(*act->rdma)))
 		return -ENOMEM;
 	d = &act->rdma[act->nrdma++];
 	*d = (struct aifabd_rdma_dev){ 0 };
 	d->id = mnl_attr_get_u32(tb[AIFAB_A_DEV_ID]);
-	ctl_strscpy(d->netns, AIFABD_NETNS_UNKNOWN, sizeof(d->netns));
-	return ctl_copy_name(d->dev, tb[AIFAB_A_DEV_NAME]);
+	aifab_strscpy(d->netns, AIFABD_NETNS_UNKNOWN, sizeof(d->netns));
+	return aifab_nl_copy_name(d->dev, tb[AIFAB_A_DEV_NAME]);
 }
 
 static int rns_efa_devs(struct aifab_nl *nl, struct aifabd_actual *act,
@@ -483,7 +485,7 @@ static void rns_move_child(struct aifab_rdma_nl *rnl, int wfd, void *arg,
 			  RNS_PREFIX, m->id);
 		return;
 	}
-	ctl_strscpy(st->ibdev, f.dev.name, sizeof(st->ibdev));
+	aifab_strscpy(st->ibdev, f.dev.name, sizeof(st->ibdev));
 	st->err = aifab_rdma_nl_set_netns(rnl, f.dev.index, m->tofd);
 	if (st->err)
 		rns_kmsg(st, rnl);

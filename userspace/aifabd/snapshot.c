@@ -21,9 +21,11 @@
 
 #include <linux/aifab.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "names.h"
+#include "nl.h"
 #include "snapshot.h"
+#include "str.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE		71	/* asm-generic, since Linux 5.14 */
@@ -134,9 +136,9 @@ static int snap_ns_add(struct snap *sn, int dir, const char *name)
 	close(fd);
 	if (ret)
 		return 0;
-	if (ctl_grow(&sn->ns, &sn->cap_ns, sn->nns, sizeof(*sn->ns)))
+	if (aifab_grow(&sn->ns, &sn->cap_ns, sn->nns, sizeof(*sn->ns)))
 		return -ENOMEM;
-	ctl_strscpy(sn->ns[sn->nns].name, name, sizeof(sn->ns[0].name));
+	aifab_strscpy(sn->ns[sn->nns].name, name, sizeof(sn->ns[0].name));
 	sn->ns[sn->nns++].cookie = cookie;
 	return 0;
 }
@@ -169,11 +171,11 @@ static int snap_ns_name(struct snap *sn, uint64_t cookie, char *name)
 	}
 	for (i = 0; i < sn->nns; i++) {
 		if (sn->ns[i].cookie == cookie) {
-			ctl_strscpy(name, sn->ns[i].name, AIFAB_NAME_MAX);
+			aifab_strscpy(name, sn->ns[i].name, AIFAB_NAME_MAX);
 			return 0;
 		}
 	}
-	ctl_strscpy(name, AIFABD_NETNS_UNKNOWN, AIFAB_NAME_MAX);
+	aifab_strscpy(name, AIFABD_NETNS_UNKNOWN, AIFAB_NAME_MAX);
 	return 0;
 }
 
@@ -187,9 +189,9 @@ static int snap_part_devs(struct aifabd_actual_part *p,
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(attr) != AIFAB_A_PARTITION_DEV)
 			continue;
-		if (ctl_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
+		if (aifab_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
 			return -ENOMEM;
-		ret = ctl_copy_name(p->devs[p->ndevs], attr);
+		ret = aifab_nl_copy_name(p->devs[p->ndevs], attr);
 		if (ret)
 			return ret;
 		p->ndevs++;
@@ -208,14 +210,15 @@ static int snap_part_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, snap_part_policy, AIFAB_A_PARTITION_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&act->parts, &sn->cap_parts, act->nparts,
-		     sizeof(*act->parts)))
+	if (aifab_grow(&act->parts, &sn->cap_parts, act->nparts,
+		       sizeof(*act->parts)))
 		return -ENOMEM;
 	p = &act->parts[act->nparts++];
 	*p = (struct aifabd_actual_part){ 0 };
-	ret = ctl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
+	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
 	if (!ret)
-		ret = ctl_copy_name(p->tenant, tb[AIFAB_A_PARTITION_TENANT]);
+		ret = aifab_nl_copy_name(p->tenant,
+					 tb[AIFAB_A_PARTITION_TENANT]);
 	if (!ret && tb[AIFAB_A_PARTITION_NETNS_COOKIE])
 		ret = snap_ns_name(sn,
 				   mnl_attr_get_u64(tb[AIFAB_A_PARTITION_NETNS_COOKIE]),
@@ -234,12 +237,12 @@ static int snap_fence_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, snap_fence_policy, AIFAB_A_FENCE_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&act->fences, &sn->cap_fences, act->nfences,
-		     sizeof(*act->fences)))
+	if (aifab_grow(&act->fences, &sn->cap_fences, act->nfences,
+		       sizeof(*act->fences)))
 		return -ENOMEM;
 	f = &act->fences[act->nfences++];
-	ret = ctl_copy_name(f->a, tb[AIFAB_A_FENCE_PART_A]);
-	return ret ? ret : ctl_copy_name(f->b, tb[AIFAB_A_FENCE_PART_B]);
+	ret = aifab_nl_copy_name(f->a, tb[AIFAB_A_FENCE_PART_A]);
+	return ret ? ret : aifab_nl_copy_name(f->b, tb[AIFAB_A_FENCE_PART_B]);
 }
 
 static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
@@ -253,46 +256,30 @@ static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
 	ret = aifab_nl_parse(nlh, snap_link_policy, AIFAB_A_LINK_MAX, tb);
 	if (ret)
 		return ret;
-	if (ctl_grow(&act->links, &sn->cap_links, act->nlinks,
-		     sizeof(*act->links)))
+	if (aifab_grow(&act->links, &sn->cap_links, act->nlinks,
+		       sizeof(*act->links)))
 		return -ENOMEM;
 	l = &act->links[act->nlinks++];
 	l->degrade_ppm = mnl_attr_get_u32(tb[AIFAB_A_LINK_DEGRADE_PPM]);
 	/* Only for the status file: the planner does not look at it. */
 	l->state = tb[AIFAB_A_LINK_STATE] ?
 		   mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]) : 0;
-	return ctl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
+	return aifab_nl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
 }
 
 /*
- * One dump. nl.c hands over the replies only once a try was not
+ * Each dump is whole: nl.c hands over the replies only once a try was not
  * interrupted (NLM_F_DUMP_INTR), so a callback never sees one twice.
  */
-static int snap_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
-		     void *data)
-{
-	struct aifab_nl_req *req;
-	int ret;
-
-	/* Too large for the stack of a small helper, as in ctl_dump(). */
-	req = malloc(sizeof(*req));
-	if (!req)
-		return -ENOMEM;
-	aifab_nl_req_init(req, cmd, true);
-	ret = aifab_nl_exec(nl, req, cb, data);
-	free(req);
-	return ret;
-}
-
 static int snap_topo(struct aifab_nl *nl, struct topo *t)
 {
 	int ret;
 
-	ret = snap_dump(nl, AIFAB_CMD_NODE_GET, topology_node_reply, t);
+	ret = aifab_nl_dump(nl, AIFAB_CMD_NODE_GET, topo_node_reply, t);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_DEV_GET, topology_dev_reply, t);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_DEV_GET, topo_dev_reply, t);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_LINK_GET, topology_link_reply, t);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, topo_link_reply, t);
 	return ret;
 }
 
@@ -313,11 +300,13 @@ int aifabd_snapshot(struct aifab_nl *nl, bool want_topo,
 	int ret;
 
 	*act = (struct aifabd_actual){ 0 };
-	ret = snap_dump(nl, AIFAB_CMD_PARTITION_GET, snap_part_reply, &sn);
+	ret = aifab_nl_dump(nl, AIFAB_CMD_PARTITION_GET, snap_part_reply, &sn);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_FENCE_GET, snap_fence_reply, &sn);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_FENCE_GET, snap_fence_reply,
+				    &sn);
 	if (!ret)
-		ret = snap_dump(nl, AIFAB_CMD_LINK_GET, snap_link_reply, &sn);
+		ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, snap_link_reply,
+				    &sn);
 	if (!ret && want_topo) {
 		ret = snap_topo(nl, &act->topo);
 		act->has_topo = !ret;

@@ -14,13 +14,12 @@
 #include <linux/aifab.h>
 
 #include "fmt.h"
-#include "../aifabctl/ctl.h"
+#include "names.h"
 #include "status.h"
 
 const char *aifabd_link_state_name(uint32_t state)
 {
-	return ctl_enum_name(ctl_link_state_names,
-			     CTL_ARRAY_SIZE(ctl_link_state_names), state);
+	return AIFAB_ENUM_NAME(aifab_link_state_names, state);
 }
 
 /* "2025-01-31T12:00:00Z"; Return: 0, or -EINVAL. */

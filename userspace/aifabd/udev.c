@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../aifabctl/ctl.h"
 #include "log.h"
+#include "str.h"
 #include "udev.h"
 
 #define UDEV_TENANTS_DIR	"tenants"
@@ -43,7 +43,7 @@ static int udev_changed_add(struct udev_changed *c, const char *name)
 		c->cap = cap;
 	}
 	/* Longer names are no tenant's: udev_remove_stale() skips them. */
-	if (ctl_strscpy(c->names[c->n], name, AIFAB_NAME_MAX) < 0)
+	if (aifab_strscpy(c->names[c->n], name, AIFAB_NAME_MAX) < 0)
 		return 0;
 	c->n++;
 	return 0;

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aifabctl/ctl.h"
+#include "array.h"
 #include "snapshot.h"
+#include "str.h"
 #include "undo.h"
 
 static const struct aifabd_actual_part *
@@ -43,14 +44,14 @@ static struct aifabd_op *undo_op(struct aifabd_undo *u, size_t index,
 	struct aifabd_plan *p = &u->plan;
 	struct aifabd_op *inv;
 
-	if (ctl_grow(&p->ops, &p->cap, p->nops, sizeof(*inv)) ||
-	    ctl_grow(&u->of, &u->cap_of, p->nops, sizeof(*u->of)))
+	if (aifab_grow(&p->ops, &p->cap, p->nops, sizeof(*inv)) ||
+	    aifab_grow(&u->of, &u->cap_of, p->nops, sizeof(*u->of)))
 		return NULL;
 	u->of[p->nops] = index;
 	inv = &p->ops[p->nops];
 	*inv = (struct aifabd_op){ .type = type };
-	ctl_strscpy(inv->name, op->name, sizeof(inv->name));
-	ctl_strscpy(inv->peer, op->peer, sizeof(inv->peer));
+	aifab_strscpy(inv->name, op->name, sizeof(inv->name));
+	aifab_strscpy(inv->peer, op->peer, sizeof(inv->peer));
 	if (asprintf(&inv->reason, "undo of operation %zu", index + 1) < 0)
 		return NULL;
 	p->nops++;
@@ -68,7 +69,7 @@ static int undo_devs(struct aifabd_op *inv, const aifabd_name_t *devs,
 	if (!inv->devs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		ctl_strscpy(inv->devs[i], devs[i], sizeof(*devs));
+		aifab_strscpy(inv->devs[i], devs[i], sizeof(*devs));
 	inv->ndevs = n;
 	return 0;
 }
@@ -111,8 +112,8 @@ static int undo_part_del(struct aifabd_undo *u, size_t i,
 	inv = undo_op(u, i, op, AIFABD_OP_PART_ADD);
 	if (!inv)
 		return -ENOMEM;
-	ctl_strscpy(inv->tenant, a->tenant, sizeof(inv->tenant));
-	ctl_strscpy(inv->netns, a->netns, sizeof(inv->netns));
+	aifab_strscpy(inv->tenant, a->tenant, sizeof(inv->tenant));
+	aifab_strscpy(inv->netns, a->netns, sizeof(inv->netns));
 	return undo_devs(inv, a->devs, a->ndevs);
 }
 
@@ -130,7 +131,7 @@ static int undo_part_netns(struct aifabd_undo *u, size_t i,
 	inv = undo_op(u, i, op, AIFABD_OP_PART_NETNS);
 	if (!inv)
 		return -ENOMEM;
-	ctl_strscpy(inv->netns, a->netns, sizeof(inv->netns));
+	aifab_strscpy(inv->netns, a->netns, sizeof(inv->netns));
 	return 0;
 }
 
@@ -174,9 +175,9 @@ static int undo_rdma_netns(struct aifabd_undo *u, size_t i,
 
 	if (!inv)
 		return -ENOMEM;
-	ctl_strscpy(inv->netns, op->from, sizeof(inv->netns));
-	ctl_strscpy(inv->from, op->netns, sizeof(inv->from));
-	ctl_strscpy(inv->ibdev, op->ibdev, sizeof(inv->ibdev));
+	aifab_strscpy(inv->netns, op->from, sizeof(inv->netns));
+	aifab_strscpy(inv->from, op->netns, sizeof(inv->from));
+	aifab_strscpy(inv->ibdev, op->ibdev, sizeof(inv->ibdev));
 	return 0;
 }
 

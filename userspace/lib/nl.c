@@ -22,6 +22,7 @@
 #include <linux/aifab.h>
 
 #include "nl.h"
+#include "str.h"
 
 /* Requests are small: a few names, at most AIFAB_NL_REQ_MAX_ATTRS of them. */
 #define NL_TX_SIZE	16384
@@ -72,6 +73,24 @@ void aifab_nl_req_init(struct aifab_nl_req *req, uint8_t cmd, bool dump)
 	req->cmd = cmd;
 	req->dump = dump;
 	req->nattrs = 0;
+}
+
+/**
+ * aifab_nl_req_new() - Allocate and start a request description.
+ * @cmd: &enum aifab_cmd.
+ * @dump: As for aifab_nl_req_init().
+ *
+ * A description is too large for the stack of a small helper.
+ *
+ * Return: The request, to free(), or NULL without memory.
+ */
+struct aifab_nl_req *aifab_nl_req_new(uint8_t cmd, bool dump)
+{
+	struct aifab_nl_req *req = malloc(sizeof(*req));
+
+	if (req)
+		aifab_nl_req_init(req, cmd, dump);
+	return req;
 }
 
 /**
@@ -561,6 +580,22 @@ static int nl_extack_parse(const struct nlmsghdr *nlh, size_t off,
 }
 
 /**
+ * aifab_nl_copy_name() - Copy an object name out of a reply.
+ * @dst: Buffer of AIFAB_NAME_MAX bytes.
+ * @attr: Validated NUL string attribute.
+ *
+ * For replies whose names outlive the next request.
+ *
+ * Return: 0, or -EBADMSG for a name the UAPI does not allow.
+ */
+int aifab_nl_copy_name(char *dst, const struct nlattr *attr)
+{
+	if (aifab_strscpy(dst, mnl_attr_get_str(attr), AIFAB_NAME_MAX) <= 0)
+		return -EBADMSG;
+	return 0;
+}
+
+/**
  * aifab_nl_parse_err() - Read an error ACK or the status of a dump's end.
  * @nlh: An NLMSG_ERROR or NLMSG_DONE message.
  * @error: Filled with 0 for success, else a negative errno value.
@@ -885,6 +920,30 @@ int aifab_nl_exec(struct aifab_nl *nl, const struct aifab_nl_req *req,
 	if (!nlh)
 		return -EMSGSIZE;
 	return nl_exec(nl, nlh, cb, data);
+}
+
+/**
+ * aifab_nl_dump() - Dump every object of a kind.
+ * @nl: Client.
+ * @cmd: The GET command.
+ * @cb: Called once per reply, as for aifab_nl_exec().
+ * @data: Passed to @cb.
+ *
+ * For callers that combine several whole dumps into one result.
+ *
+ * Return: As aifab_nl_exec(), or -ENOMEM.
+ */
+int aifab_nl_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
+		  void *data)
+{
+	struct aifab_nl_req *req = aifab_nl_req_new(cmd, true);
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	ret = aifab_nl_exec(nl, req, cb, data);
+	free(req);
+	return ret;
 }
 
 /**

@@ -52,6 +52,7 @@ struct aifab_nl_req {
 };
 
 void aifab_nl_req_init(struct aifab_nl_req *req, uint8_t cmd, bool dump);
+struct aifab_nl_req *aifab_nl_req_new(uint8_t cmd, bool dump);
 int aifab_nl_req_str(struct aifab_nl_req *req, uint16_t type, const char *s);
 int aifab_nl_req_u32(struct aifab_nl_req *req, uint16_t type, uint32_t v);
 struct nlmsghdr *aifab_nl_req_build(const struct aifab_nl_req *req,
@@ -106,6 +107,7 @@ int aifab_nl_parse_nested(const struct nlattr *nest,
 			  unsigned int max, const struct nlattr **tb);
 int aifab_nl_parse_err(const struct nlmsghdr *nlh, int *error,
 		       const char **msg, uint32_t *offs);
+int aifab_nl_copy_name(char *dst, const struct nlattr *attr);
 
 /*
  * Called once per reply message; returns 0 or a negative errno value. The
@@ -122,6 +124,8 @@ int aifab_nl_exec(struct aifab_nl *nl, const struct aifab_nl_req *req,
 		  aifab_nl_cb_t cb, void *data);
 int aifab_nl_exec_msg(struct aifab_nl *nl, struct aifab_nl_msg *m,
 		      aifab_nl_cb_t cb, void *data);
+int aifab_nl_dump(struct aifab_nl *nl, uint8_t cmd, aifab_nl_cb_t cb,
+		  void *data);
 const char *aifab_nl_errmsg(const struct aifab_nl *nl);
 int aifab_nl_err_attr(const struct aifab_nl *nl);
 uint32_t aifab_nl_err_offs(const struct aifab_nl *nl);

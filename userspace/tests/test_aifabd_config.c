@@ -344,8 +344,13 @@ static void test_wrong_types(void **state)
 		       "aifab.yaml:1:11: expected a mapping with keys nodes, "
 		       "devices and links, not a list");
 	assert_refused("tenants:\n- name: \"a\\0b\"\n",
-		       "aifab.yaml:2:9: invalid name \"a?b\": expected no NUL "
-		       "characters");
+		       "aifab.yaml:2:9: invalid name \"a?b\": NUL characters "
+		       "are not allowed");
+	/* The topology section is read by the same reader: same message. */
+	assert_refused("topology:\n  nodes:\n  - {name: \"n\\0\", local: true}\n"
+		       "  devices: []\n  links: []\n",
+		       "aifab.yaml:3:12: invalid name \"n?\": NUL characters "
+		       "are not allowed");
 }
 
 static void test_numbers(void **state)

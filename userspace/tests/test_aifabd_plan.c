@@ -17,8 +17,9 @@
 #include <cmocka.h>
 
 #include "fmt.h"
+#include "str.h"
+#include "yaml_doc.h"
 #include "../aifabd/plan.h"
-#include "../aifabctl/ctl.h"
 
 /* The fabric of these tests, for configurations that carry a topology. */
 #define TOPO \
@@ -68,13 +69,13 @@ static void act_part_list(struct aifabd_actual *act, const char *name,
 	assert_non_null(act->parts);
 	p = &act->parts[act->nparts++];
 	*p = (struct aifabd_actual_part){ 0 };
-	ctl_strscpy(p->name, name, sizeof(p->name));
-	ctl_strscpy(p->tenant, tenant, sizeof(p->tenant));
-	ctl_strscpy(p->netns, netns, sizeof(p->netns));
+	aifab_strscpy(p->name, name, sizeof(p->name));
+	aifab_strscpy(p->tenant, tenant, sizeof(p->tenant));
+	aifab_strscpy(p->netns, netns, sizeof(p->netns));
 	for (; *devs; devs++) {
 		p->devs = reallocarray(p->devs, p->ndevs + 1, sizeof(*p->devs));
 		assert_non_null(p->devs);
-		ctl_strscpy(p->devs[p->ndevs++], *devs, sizeof(*p->devs));
+		aifab_strscpy(p->devs[p->ndevs++], *devs, sizeof(*p->devs));
 	}
 }
 
@@ -83,8 +84,8 @@ static void act_fence(struct aifabd_actual *act, const char *a, const char *b)
 	act->fences = reallocarray(act->fences, act->nfences + 1,
 				   sizeof(*act->fences));
 	assert_non_null(act->fences);
-	ctl_strscpy(act->fences[act->nfences].a, a, AIFAB_NAME_MAX);
-	ctl_strscpy(act->fences[act->nfences++].b, b, AIFAB_NAME_MAX);
+	aifab_strscpy(act->fences[act->nfences].a, a, AIFAB_NAME_MAX);
+	aifab_strscpy(act->fences[act->nfences++].b, b, AIFAB_NAME_MAX);
 }
 
 static void act_link(struct aifabd_actual *act, const char *name,
@@ -93,7 +94,7 @@ static void act_link(struct aifabd_actual *act, const char *name,
 	act->links = reallocarray(act->links, act->nlinks + 1,
 				  sizeof(*act->links));
 	assert_non_null(act->links);
-	ctl_strscpy(act->links[act->nlinks].name, name, AIFAB_NAME_MAX);
+	aifab_strscpy(act->links[act->nlinks].name, name, AIFAB_NAME_MAX);
 	act->links[act->nlinks++].degrade_ppm = ppm;
 }
 
@@ -108,15 +109,15 @@ static void act_rdma(struct aifabd_actual *act, const char *dev, uint32_t id,
 	assert_non_null(act->rdma);
 	d = &act->rdma[act->nrdma++];
 	*d = (struct aifabd_rdma_dev){ .id = id };
-	ctl_strscpy(d->dev, dev, sizeof(d->dev));
+	aifab_strscpy(d->dev, dev, sizeof(d->dev));
 	assert_true(aifab_fmt(d->ibdev, sizeof(d->ibdev), "aifab_%s", dev) > 0);
-	ctl_strscpy(d->netns, netns, sizeof(d->netns));
+	aifab_strscpy(d->netns, netns, sizeof(d->netns));
 }
 
 /* The kernel's topology, given as a topology file. */
 static void act_topo(struct aifabd_actual *act, const char *yaml)
 {
-	struct topo_err err = { 0 };
+	struct aifab_yaml_err err = { 0 };
 	FILE *f = fmemopen((void *)yaml, strlen(yaml), "r");
 
 	assert_non_null(f);
@@ -519,7 +520,7 @@ static void test_rdma_netns_notes(void **state)
 
 	/* Somewhere with no name: it cannot be reached, so it stays. */
 	act.rdma_mode = AIFABD_RDMA_EXCLUSIVE;
-	ctl_strscpy(act.rdma[0].netns, "?", sizeof(act.rdma[0].netns));
+	aifab_strscpy(act.rdma[0].netns, "?", sizeof(act.rdma[0].netns));
 	notes = plan_notes(efa_parts, &act, &nops);
 	assert_int_equal(nops, 0);
 	assert_string_equal(notes, "rdma: device efa0 (aifab_efa0) is in a "

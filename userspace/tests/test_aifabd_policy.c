@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "../aifabctl/ctl.h"
+#include "str.h"
 #include "../aifabd/policy_json.h"
 
 #define NDEVS	6
@@ -133,8 +133,8 @@ static int fake_route(void *ctx, const char *src, const char *dst,
 						 f->links[via[at]].a;
 	}
 	for (i = 0; i < n; i++)
-		ctl_strscpy(rt->hops[i], f->links[hops[n - 1 - i]].name,
-			    sizeof(rt->hops[i]));
+		aifab_strscpy(rt->hops[i], f->links[hops[n - 1 - i]].name,
+			      sizeof(rt->hops[i]));
 	rt->nhops = (size_t)n;
 	return 0;
 }

@@ -21,7 +21,8 @@
 #include <linux/aifab.h>
 
 #include "ctl_fake.h"
-#include "../aifabctl/topo.h"
+#include "topo.h"
+#include "yaml_doc.h"
 
 #define TEXT	0U
 #define JSON	AIFAB_OUT_JSON
@@ -92,45 +93,46 @@ static void assert_refused(struct fake *fk, const char *yaml, const char *msg)
 static void test_scalar_type(void **state)
 {
 	(void)state;
-	assert_int_equal(topo_scalar_type("node0"), TOPO_STR);
-	assert_int_equal(topo_scalar_type("accel0-accel1"), TOPO_STR);
-	assert_int_equal(topo_scalar_type("yes"), TOPO_STR);
-	assert_int_equal(topo_scalar_type("1.2.3"), TOPO_STR);
-	assert_int_equal(topo_scalar_type("0x"), TOPO_STR);
-	assert_int_equal(topo_scalar_type("e5"), TOPO_STR);
-	assert_int_equal(topo_scalar_type("."), TOPO_STR);
-	assert_int_equal(topo_scalar_type(""), TOPO_NULL);
-	assert_int_equal(topo_scalar_type("~"), TOPO_NULL);
-	assert_int_equal(topo_scalar_type("Null"), TOPO_NULL);
-	assert_int_equal(topo_scalar_type("true"), TOPO_BOOL);
-	assert_int_equal(topo_scalar_type("FALSE"), TOPO_BOOL);
-	assert_int_equal(topo_scalar_type("0"), TOPO_INT);
-	assert_int_equal(topo_scalar_type("-12"), TOPO_INT);
-	assert_int_equal(topo_scalar_type("0o17"), TOPO_INT);
-	assert_int_equal(topo_scalar_type("0x1F"), TOPO_INT);
-	assert_int_equal(topo_scalar_type("1.5"), TOPO_FLOAT);
-	assert_int_equal(topo_scalar_type(".5"), TOPO_FLOAT);
-	assert_int_equal(topo_scalar_type("1e3"), TOPO_FLOAT);
-	assert_int_equal(topo_scalar_type("-1.E-3"), TOPO_FLOAT);
-	assert_int_equal(topo_scalar_type(".inf"), TOPO_FLOAT);
-	assert_int_equal(topo_scalar_type(".NaN"), TOPO_FLOAT);
+	assert_int_equal(aifab_yaml_scalar_type("node0"), AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type("accel0-accel1"),
+			 AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type("yes"), AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type("1.2.3"), AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type("0x"), AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type("e5"), AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type("."), AIFAB_YAML_STR);
+	assert_int_equal(aifab_yaml_scalar_type(""), AIFAB_YAML_NULL);
+	assert_int_equal(aifab_yaml_scalar_type("~"), AIFAB_YAML_NULL);
+	assert_int_equal(aifab_yaml_scalar_type("Null"), AIFAB_YAML_NULL);
+	assert_int_equal(aifab_yaml_scalar_type("true"), AIFAB_YAML_BOOL);
+	assert_int_equal(aifab_yaml_scalar_type("FALSE"), AIFAB_YAML_BOOL);
+	assert_int_equal(aifab_yaml_scalar_type("0"), AIFAB_YAML_INT);
+	assert_int_equal(aifab_yaml_scalar_type("-12"), AIFAB_YAML_INT);
+	assert_int_equal(aifab_yaml_scalar_type("0o17"), AIFAB_YAML_INT);
+	assert_int_equal(aifab_yaml_scalar_type("0x1F"), AIFAB_YAML_INT);
+	assert_int_equal(aifab_yaml_scalar_type("1.5"), AIFAB_YAML_FLOAT);
+	assert_int_equal(aifab_yaml_scalar_type(".5"), AIFAB_YAML_FLOAT);
+	assert_int_equal(aifab_yaml_scalar_type("1e3"), AIFAB_YAML_FLOAT);
+	assert_int_equal(aifab_yaml_scalar_type("-1.E-3"), AIFAB_YAML_FLOAT);
+	assert_int_equal(aifab_yaml_scalar_type(".inf"), AIFAB_YAML_FLOAT);
+	assert_int_equal(aifab_yaml_scalar_type(".NaN"), AIFAB_YAML_FLOAT);
 
-	assert_true(topo_plain_safe("node0"));
-	assert_true(topo_plain_safe("a-1"));
-	assert_false(topo_plain_safe("123"));
-	assert_false(topo_plain_safe("1_000"));
-	assert_false(topo_plain_safe("true"));
-	assert_false(topo_plain_safe("null"));
-	assert_false(topo_plain_safe("on"));
-	assert_false(topo_plain_safe("N"));
-	assert_false(topo_plain_safe("-5a"));
-	assert_false(topo_plain_safe(".5x"));
+	assert_true(aifab_yaml_plain_safe("node0"));
+	assert_true(aifab_yaml_plain_safe("a-1"));
+	assert_false(aifab_yaml_plain_safe("123"));
+	assert_false(aifab_yaml_plain_safe("1_000"));
+	assert_false(aifab_yaml_plain_safe("true"));
+	assert_false(aifab_yaml_plain_safe("null"));
+	assert_false(aifab_yaml_plain_safe("on"));
+	assert_false(aifab_yaml_plain_safe("N"));
+	assert_false(aifab_yaml_plain_safe("-5a"));
+	assert_false(aifab_yaml_plain_safe(".5x"));
 }
 
 /* The valid file, read straight into a model. */
 static void test_parse_valid(void **state)
 {
-	struct topo_err err = { 0 };
+	struct aifab_yaml_err err = { 0 };
 	struct topo t = { 0 };
 	FILE *f = fmemopen((void *)valid, strlen(valid), "r");
 
@@ -450,20 +452,21 @@ static void test_refuse_values(void **state)
 	assert_refused(fk, "nodes:\n- name: [n0]\n  local: true\n" EMPTY_LISTS,
 		       ERR(2, "invalid name: expected a string, not a list"));
 	assert_refused(fk, "nodes:\n- name: \"n 0\"\n  local: true\n" EMPTY_LISTS,
-		       ERR(2, "invalid name \"n 0\": expected " CTL_NAME_RULE));
+		       ERR(2, "invalid name \"n 0\": expected "
+			   AIFAB_NAME_RULE));
 	assert_refused(fk, "nodes:\n- name: \"\"\n  local: true\n" EMPTY_LISTS,
-		       ERR(2, "invalid name \"\": expected " CTL_NAME_RULE));
+		       ERR(2, "invalid name \"\": expected " AIFAB_NAME_RULE));
 	assert_refused(fk, "nodes:\n- name: n0123456789012345678901234567890\n"
 		       "  local: true\n" EMPTY_LISTS,
 		       ERR(2, "invalid name \"n0123456789012345678901234567890\": "
-			   "expected " CTL_NAME_RULE));
+			   "expected " AIFAB_NAME_RULE));
 	assert_refused(fk, "nodes:\n- name: \"n\\0\"\n  local: true\n" EMPTY_LISTS,
 		       ERR(2, "invalid name \"n?\": NUL characters are not "
 			   "allowed"));
 	assert_refused(fk, "nodes:\n- name: \"\\e[31mred\"\n  local: true\n"
 		       EMPTY_LISTS,
 		       ERR(2, "invalid name \"?[31mred\": expected "
-			   CTL_NAME_RULE));
+			   AIFAB_NAME_RULE));
 }
 
 #define DEV_HEAD	ONE_NODE "devices:\n- name: a0\n"
@@ -893,7 +896,7 @@ static char *big_yaml(size_t *nlinks)
 
 static void test_big(void **state)
 {
-	struct topo_err err = { 0 };
+	struct aifab_yaml_err err = { 0 };
 	struct fake *fk = *state;
 	const struct nlmsghdr *nlh;
 	const struct nlattr *attr;

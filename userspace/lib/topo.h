@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The model behind "aifabctl topology": every node, device and link of a
- * fabric. It is read from a topology file (topo_parse.c) or from the
- * kernel's dumps (topology.c), written as YAML (topo_emit.c), and checked
- * and turned into one TOPOLOGY_SET request (topo.c).
+ * The topology model: every node, device and link of a fabric, as
+ * "aifabctl topology" and aifabd's configuration and snapshot see it. It is
+ * read from a topology file or the "topology" section of aifabd's
+ * configuration (topo_parse.c) or from the kernel's dumps (topo_nl.c),
+ * written as YAML (aifabctl's topo_emit.c), checked (topo.c), and turned
+ * into one TOPOLOGY_SET request (topo_nl.c).
  *
  * The file format, which "topology show" prints and "topology load" reads:
  *
@@ -24,8 +26,8 @@
  *
  * Every key shown is required, and no other is allowed.
  */
-#ifndef AIFABCTL_TOPO_H
-#define AIFABCTL_TOPO_H
+#ifndef AIFAB_LIB_TOPO_H
+#define AIFAB_LIB_TOPO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -86,59 +88,29 @@ struct topo {
 	size_t cap_links;
 };
 
-/* Why a topology file was refused: where, and what is wrong there. */
-struct topo_err {
-	unsigned int line;
-	unsigned int col;		/* from 1; 0 when not known */
-	char *msg;			/* free with topo_err_free() */
-};
-
-/* How YAML reads a plain (unquoted) scalar, by the 1.2 core schema. */
-enum topo_scalar {
-	TOPO_STR,
-	TOPO_NULL,
-	TOPO_BOOL,
-	TOPO_INT,
-	TOPO_FLOAT,
-};
+/*
+ * The reader's, by their struct tags, so that users of the model need not
+ * include yaml_doc.h and libyaml's yaml.h.
+ */
+struct aifab_yaml_err;
+struct aifab_yaml_read;
+struct yaml_node_s;
 
 void topo_free(struct topo *t);
 struct topo_node *topo_add_node(struct topo *t);
 struct topo_dev *topo_add_dev(struct topo *t);
 struct topo_link *topo_add_link(struct topo *t);
-int topo_errf(struct topo_err *err, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int topo_errf_at(struct topo_err *err, unsigned int line, unsigned int col,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void topo_err_free(struct topo_err *err);
-int topo_check(const struct topo *t, struct topo_err *err);
+int topo_check(const struct topo *t, struct aifab_yaml_err *err);
 int topo_build(const struct topo *t, struct aifab_nl_msg *m);
 unsigned int topo_item_line(const struct topo *t, int index);
 
-enum topo_scalar topo_scalar_type(const char *s);
-bool topo_plain_safe(const char *s);
-
-/* libyaml's, by their struct tags, so that users need not include yaml.h. */
-struct yaml_document_s;
-struct yaml_node_s;
-
-/* Bytes that topo_yaml_quote() needs for any scalar. */
-#define TOPO_QUOTE_SIZE	48
-
-const char *topo_yaml_kind(const struct yaml_node_s *node);
-const char *topo_yaml_quote(const struct yaml_node_s *node, char *buf,
-			    size_t size);
-bool topo_yaml_has_nul(const struct yaml_node_s *node);
-
-int topo_parse(FILE *f, struct topo *t, struct topo_err *err);
-int topo_parse_node(struct yaml_document_s *doc,
-		    const struct yaml_node_s *node, struct topo *t,
-		    struct topo_err *err);
-int topo_emit(FILE *f, const struct topo *t);
+int topo_parse(FILE *f, struct topo *t, struct aifab_yaml_err *err);
+int topo_parse_node(struct aifab_yaml_read *r,
+		    const struct yaml_node_s *node, struct topo *t);
 
 /* Dump callbacks that add one NODE_GET, DEV_GET or LINK_GET reply to a topo. */
-int topology_node_reply(const struct nlmsghdr *nlh, void *data);
-int topology_dev_reply(const struct nlmsghdr *nlh, void *data);
-int topology_link_reply(const struct nlmsghdr *nlh, void *data);
+int topo_node_reply(const struct nlmsghdr *nlh, void *data);
+int topo_dev_reply(const struct nlmsghdr *nlh, void *data);
+int topo_link_reply(const struct nlmsghdr *nlh, void *data);
 
-#endif /* AIFABCTL_TOPO_H */
+#endif /* AIFAB_LIB_TOPO_H */
