@@ -21,6 +21,7 @@
 # CPU reference, and this script reads the device counters itself.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_helpers.sh"
 CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
 RA=${RDMA_ALLREDUCE:-$HERE/../tools/allreduce/rdma_allreduce}
 DBG=/sys/kernel/debug/aifab
@@ -28,14 +29,11 @@ DBG=/sys/kernel/debug/aifab
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ] ||
    [ ! -x "$RA" ]; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), aifabctl and rdma_allreduce"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), aifabctl and rdma_allreduce"
 fi
 TMP=$(mktemp -d)
 MON=
 trap '[ -z "$MON" ] || kill "$MON" 2>/dev/null; rm -rf "$TMP"' EXIT
-
-. "$HERE/tap_helpers.sh"
 
 # engine IBDEV / reads IBDEV / read_wrs IBDEV: one counter of an EFA device.
 engine()
