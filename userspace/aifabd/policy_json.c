@@ -13,6 +13,7 @@
 #include "../aifabctl/ctl.h"
 #include "names.h"
 #include "policy_json.h"
+#include "status.h"
 
 static const char *const act_type_names[] = {
 	[AIFABD_ACT_MARK_LINK] = "mark-link",
@@ -27,16 +28,14 @@ static const char *const kstate_names[] = {
 	[AIFAB_LINK_STATE_DEGRADED] = "degraded",
 };
 
-/* "2024-05-01T12:00:00Z"; a time before the epoch shows as the epoch. */
+/*
+ * "2024-05-01T12:00:00Z"; a time before the epoch shows as the epoch. The
+ * format is the status document's own, so that all its times read alike.
+ */
 int aifabd_iso8601(int64_t wall_ms, char *buf, size_t size)
 {
-	time_t t = (time_t)((wall_ms > 0 ? wall_ms : 0) / 1000);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return -EINVAL;
-	return 0;
+	return aifabd_time_iso((time_t)((wall_ms > 0 ? wall_ms : 0) / 1000),
+			       buf, size);
 }
 
 /* Attach @v (NULL: its creation failed) to object @o under @key. */
