@@ -14,12 +14,12 @@
 # (exec N<>NODE), so a refused open is a plain "Permission denied".
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_helpers.sh"
 CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ]; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run) and a built aifabctl"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run) and a built aifabctl"
 fi
 TMP=$(mktemp -d)
 NSPID=
@@ -32,8 +32,6 @@ cleanup()
 }
 trap cleanup EXIT
 echo "1..14"
-
-. "$HERE/tap_helpers.sh"
 
 node_of()
 {

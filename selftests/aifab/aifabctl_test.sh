@@ -17,22 +17,12 @@
 # prints how long each test took.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-CTL=
-for c in "${AIFABCTL:-}" "$HERE/../userspace/aifabctl/aifabctl" \
-	 "$HERE/../../build/userspace/aifabctl/aifabctl"; do
-	if [ -n "$c" ] && [ -x "$c" ]; then
-		CTL=$c
-		break
-	fi
-done
+# For find_userspace and skip_all; this test counts its results itself.
+. "$HERE/tap_helpers.sh"
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
 DEBUGFS=/sys/kernel/debug/aifab
 
 echo "TAP version 13"
-skip_all()
-{
-	echo "1..0 # SKIP $*"
-	exit 4
-}
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 [ -n "${AIFAB_KO:-}" ] || skip_all "AIFAB_KO is not set: run inside tools/vm-run"
 [ -n "$CTL" ] || skip_all "aifabctl is not built"

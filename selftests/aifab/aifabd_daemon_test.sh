@@ -21,21 +21,9 @@
 # reloads first so that the fabric starts empty.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-find_bin()
-{
-	local c
-
-	for c in "$@"; do
-		if [ -n "$c" ] && [ -x "$c" ]; then
-			echo "$c"
-			return
-		fi
-	done
-}
-CTL=$(find_bin "${AIFABCTL:-}" "$HERE/../userspace/aifabctl/aifabctl" \
-	"$HERE/../../build/userspace/aifabctl/aifabctl")
-D=$(find_bin "${AIFABD:-}" "$HERE/../userspace/aifabd/aifabd" \
-	"$HERE/../../build/userspace/aifabd/aifabd")
+. "$HERE/tap_helpers.sh"
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
+D=$(find_userspace aifabd "${AIFABD:-}")
 NS=aifabd_dt
 RESYNC=3
 
@@ -43,8 +31,7 @@ echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ -z "$CTL" ] ||
    [ -z "$D" ] || ! command -v python3 >/dev/null ||
    ! command -v ibv_ud_pingpong >/dev/null; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), python3, ibv_ud_pingpong, and aifabctl and aifabd built"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), python3, ibv_ud_pingpong, and aifabctl and aifabd built"
 fi
 TMP=$(mktemp -d)
 RUN=$TMP/run
@@ -63,8 +50,6 @@ cleanup()
 }
 trap cleanup EXIT
 echo "1..22"
-
-. "$HERE/tap_helpers.sh"
 
 # Each result with the time it was reached: TCG is slow, and this shows
 # where the time goes.

@@ -26,29 +26,16 @@
 # --log-level debug"; health is read from D/status.json.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-find_bin()
-{
-	local c
-
-	for c in "$@"; do
-		if [ -n "$c" ] && [ -x "$c" ]; then
-			echo "$c"
-			return
-		fi
-	done
-}
-CTL=$(find_bin "${AIFABCTL:-}" "$HERE/../userspace/aifabctl/aifabctl" \
-	"$HERE/../../build/userspace/aifabctl/aifabctl")
-D=$(find_bin "${AIFABD:-}" "$HERE/../userspace/aifabd/aifabd" \
-	"$HERE/../../build/userspace/aifabd/aifabd")
+. "$HERE/tap_helpers.sh"
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
+D=$(find_userspace aifabd "${AIFABD:-}")
 TRAFFIC=/sys/kernel/debug/aifab/traffic
 DAMP=6000
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ -z "$CTL" ] ||
    [ -z "$D" ] || ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), python3, and aifabctl and aifabd built"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), python3, and aifabctl and aifabd built"
 fi
 TMP=$(mktemp -d)
 DPID=
@@ -65,8 +52,6 @@ cleanup()
 }
 trap cleanup EXIT
 echo "1..20"
-
-. "$HERE/tap_helpers.sh"
 
 RUN=$TMP/run
 STATE=$TMP/state

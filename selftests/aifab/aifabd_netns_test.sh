@@ -15,19 +15,8 @@
 # reloads first so that the fabric starts empty.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-find_bin()
-{
-	local c
-
-	for c in "$@"; do
-		if [ -n "$c" ] && [ -x "$c" ]; then
-			echo "$c"
-			return
-		fi
-	done
-}
-D=$(find_bin "${AIFABD:-}" "$HERE/../userspace/aifabd/aifabd" \
-	"$HERE/../../build/userspace/aifabd/aifabd")
+. "$HERE/tap_helpers.sh"
+D=$(find_userspace aifabd "${AIFABD:-}")
 NS=aifabd_rdma
 NS2=aifabd_rdma2
 DEV=aifab_efa0
@@ -36,8 +25,7 @@ echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ -z "$D" ] ||
    ! command -v rdma >/dev/null || ! command -v ip >/dev/null ||
    ! command -v ibv_devinfo >/dev/null; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), rdma, ip, ibv_devinfo and aifabd built"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), rdma, ip, ibv_devinfo and aifabd built"
 fi
 TMP=$(mktemp -d)
 held=
@@ -64,8 +52,6 @@ cleanup()
 }
 trap cleanup EXIT
 echo "1..10"
-
-. "$HERE/tap_helpers.sh"
 
 run_d()
 {

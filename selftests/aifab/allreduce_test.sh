@@ -10,19 +10,17 @@
 # against a CPU reference and exits 0 only when every element matches.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_helpers.sh"
 CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
 AR=${ALLREDUCE:-$HERE/../tools/allreduce/allreduce}
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ] ||
    [ ! -x "$AR" ]; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), aifabctl and allreduce"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), aifabctl and allreduce"
 fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-
-. "$HERE/tap_helpers.sh"
 
 mem_used()
 {

@@ -24,13 +24,13 @@
 # Runs as root inside tools/vm-run.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_helpers.sh"
 CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ] ||
    ! command -v ibv_devinfo >/dev/null; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), aifabctl and ibverbs-utils"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), aifabctl and ibverbs-utils"
 fi
 TMP=$(mktemp -d)
 NSPID=
@@ -41,8 +41,6 @@ cleanup()
 }
 trap cleanup EXIT
 echo "1..19"
-
-. "$HERE/tap_helpers.sh"
 
 modprobe ib_uverbs
 

@@ -11,6 +11,7 @@
 # read from text output and sysfs, so no python start-up per check.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_helpers.sh"
 CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
 TRAFFIC=/sys/kernel/debug/aifab/traffic
 SYSLINK=/sys/class/aifab_link
@@ -18,15 +19,12 @@ L=accel0-accel1
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ]; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run) and a built aifabctl"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run) and a built aifabctl"
 fi
 TMP=$(mktemp -d)
 MON=
 trap '[ -z "$MON" ] || kill $MON 2>/dev/null; rm -rf "$TMP"' EXIT
 echo "1..12"
-
-. "$HERE/tap_helpers.sh"
 
 reload()
 {

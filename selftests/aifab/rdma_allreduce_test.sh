@@ -21,6 +21,7 @@
 # CPU reference, and this script reads the device counters itself.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_helpers.sh"
 CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
 RA=${RDMA_ALLREDUCE:-$HERE/../tools/allreduce/rdma_allreduce}
 DBG=/sys/kernel/debug/aifab
@@ -28,14 +29,11 @@ DBG=/sys/kernel/debug/aifab
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ] ||
    [ ! -x "$RA" ]; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), aifabctl and rdma_allreduce"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), aifabctl and rdma_allreduce"
 fi
 TMP=$(mktemp -d)
 MON=
 trap '[ -z "$MON" ] || kill "$MON" 2>/dev/null; rm -rf "$TMP"' EXIT
-
-. "$HERE/tap_helpers.sh"
 
 # engine IBDEV / reads IBDEV / read_wrs IBDEV: one counter of an EFA device.
 engine()
@@ -214,6 +212,22 @@ check $? "with the fence, --expect-refused exits 1: the READ went through (got $
 "$CTL" partition del red
 "$CTL" partition del blue
 
+# refused_all ARGS|MESSAGE...: each rdma_allreduce command line must exit 2
+# with MESSAGE in its output; the ones that do not are added to $bad.
+refused_all()
+{
+	local g args msg st
+
+	for g in "$@"; do
+		IFS='|' read -r args msg <<<"$g"
+		# shellcheck disable=SC2086 # the arguments are words
+		"$RA" $args >"$TMP/out" 2>&1
+		st=$?
+		[ $st = 2 ] && grep -qF -- "$msg" "$TMP/out" ||
+			bad="$bad [$args: $st: $(head -c 200 "$TMP/out")]"
+	done
+}
+
 # 19-20: garbage. Each line: the arguments, then what the message says.
 garbage=(
 	"|needs at least 2 ranks"
@@ -234,14 +248,7 @@ garbage=(
 	"--rank accel0:efa0 --rank accel2:efa1 --frobnicate|Try 'rdma_allreduce --help'"
 )
 bad=
-for g in "${garbage[@]}"; do
-	IFS='|' read -r args msg <<<"$g"
-	# shellcheck disable=SC2086 # the arguments are words
-	"$RA" $args >"$TMP/out" 2>&1
-	st=$?
-	[ $st = 2 ] && grep -qF -- "$msg" "$TMP/out" ||
-		bad="$bad [$args: $st: $(head -c 200 "$TMP/out")]"
-done
+refused_all "${garbage[@]}"
 [ -z "$bad" ]
 check $? "${#garbage[@]} kinds of argument garbage exit 2 with a message" "$bad"
 
@@ -254,14 +261,7 @@ garbage=(
 	"--rank accel9:efa0 --rank accel2:efa1|accel9: no such fabric device"
 	"--rank accel0:efa0 --rank accel2:efa1 --count 300000000|accel0 has no room for a data buffer"
 )
-for g in "${garbage[@]}"; do
-	IFS='|' read -r args msg <<<"$g"
-	# shellcheck disable=SC2086 # the arguments are words
-	"$RA" $args >"$TMP/out" 2>&1
-	st=$?
-	[ $st = 2 ] && grep -qF -- "$msg" "$TMP/out" ||
-		bad="$bad [$args: $st: $(head -c 200 "$TMP/out")]"
-done
+refused_all "${garbage[@]}"
 [ -z "$bad" ]
 check $? "${#garbage[@]} unusable ranks (same accelerator twice, unknown or wrong-kind devices, too large) exit 2 with a message" "$bad"
 

@@ -1,7 +1,42 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared by the shell selftests: sourced, not run.
+# Shared by the shell selftests: sourced, not run, before the test looks for
+# its binaries or decides to skip: it prints nothing and sets only $n and
+# $failed.
 #
+# find_bin CANDIDATE...: print the first candidate that is an executable
+# file; print nothing if none is. Empty candidates (an unset variable) are
+# passed over.
+find_bin()
+{
+	local c
+
+	for c in "$@"; do
+		if [ -n "$c" ] && [ -x "$c" ]; then
+			echo "$c"
+			return
+		fi
+	done
+}
+
+# find_userspace NAME OVERRIDE: the aifabctl or aifabd (NAME) to test: the
+# caller's OVERRIDE ($AIFABCTL, $AIFABD) if it is executable, else the one
+# built next to the installed selftests (build/selftests/../userspace),
+# else the one in the build tree when the test runs from the sources.
+# Needs $HERE, the test's directory.
+find_userspace()
+{
+	find_bin "$2" "$HERE/../userspace/$1/$1" \
+		"$HERE/../../build/userspace/$1/$1"
+}
+
+# skip_all REASON: skip the whole test, as kselftest counts it (exit 4).
+skip_all()
+{
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+
 # check STATUS DESCRIPTION [DETAIL]: one TAP result line; DETAIL goes in a
 # comment when the check failed. Counts into $n and $failed.
 n=0

@@ -19,21 +19,9 @@
 # the rules in /run/udev/rules.d, and stops it at the end.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-find_bin()
-{
-	local c
-
-	for c in "$@"; do
-		if [ -n "$c" ] && [ -x "$c" ]; then
-			echo "$c"
-			return
-		fi
-	done
-}
-CTL=$(find_bin "${AIFABCTL:-}" "$HERE/../userspace/aifabctl/aifabctl" \
-	"$HERE/../../build/userspace/aifabctl/aifabctl")
-D=$(find_bin "${AIFABD:-}" "$HERE/../userspace/aifabd/aifabd" \
-	"$HERE/../../build/userspace/aifabd/aifabd")
+. "$HERE/tap_helpers.sh"
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
+D=$(find_userspace aifabd "${AIFABD:-}")
 RULES=
 for c in "$HERE/../../udev/72-aifab.rules" "$HERE/../udev/72-aifab.rules"; do
 	[ -f "$c" ] && RULES=$c && break
@@ -44,8 +32,7 @@ echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ -z "$CTL" ] ||
    [ -z "$D" ] || [ -z "$RULES" ] || [ -z "$UDEVD" ] ||
    ! command -v udevadm >/dev/null || ! command -v groupadd >/dev/null; then
-	echo "1..0 # SKIP needs root, AIFAB_KO (tools/vm-run), systemd-udevd, groupadd, the rules, and aifabctl and aifabd built"
-	exit 4
+	skip_all "needs root, AIFAB_KO (tools/vm-run), systemd-udevd, groupadd, the rules, and aifabctl and aifabd built"
 fi
 TMP=$(mktemp -d)
 UDEVD_STARTED=
@@ -61,8 +48,6 @@ cleanup()
 }
 trap cleanup EXIT
 echo "1..11"
-
-. "$HERE/tap_helpers.sh"
 
 reload()
 {

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "accel.h"
+#include "args.h"
 #include "ring.h"
 
 #define EXIT_WRONG	1
@@ -67,21 +68,6 @@ static void usage(void)
 	       (unsigned long long)DEFAULT_COUNT);
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end || x == 0 || x > max)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -109,7 +95,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			/* The buffers must fit in a device's memory anyway. */
-			if (parse_u64(optarg, UINT64_C(1) << 40, &v)) {
+			if (args_parse_u64(optarg, 10, UINT64_C(1) << 40, &v)) {
 				fprintf(stderr,
 					"allreduce: --count needs a number of elements, 1 to 2^40, not '%s'\n",
 					optarg);
@@ -118,7 +104,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->count = v;
 			break;
 		case 'i':
-			if (parse_u64(optarg, 1000000, &v)) {
+			if (args_parse_u64(optarg, 10, 1000000, &v)) {
 				fprintf(stderr,
 					"allreduce: --iters needs a number, 1 to 1000000, not '%s'\n",
 					optarg);

@@ -52,6 +52,7 @@
 
 #include "../bench/bench_stats.h"
 #include "accel.h"
+#include "args.h"
 #include "names.h"
 #include "nl.h"
 
@@ -196,21 +197,6 @@ static void usage(FILE *f)
 		RANKS_MAX, MAX_COUNT, DEFAULT_COUNT);
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end || x == 0 || x > max)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 /* Copies @n bytes of @src and a NUL; the caller checked @n < @len. */
 static void copy_name(char *dst, const char *src, size_t n)
 {
@@ -271,16 +257,16 @@ static int parse_opt(int c, const char *arg, struct options *o)
 		o->nranks++;
 		return 0;
 	case 'n':
-		if (parse_u64(arg, MAX_COUNT, &o->count))
+		if (args_parse_u64(arg, 10, MAX_COUNT, &o->count))
 			break;
 		return 0;
 	case 'i':
-		if (parse_u64(arg, 1000000, &v))
+		if (args_parse_u64(arg, 10, 1000000, &v))
 			break;
 		o->iters = (unsigned int)v;
 		return 0;
 	case 'm':
-		if (parse_u64(arg, UINT32_MAX, &o->max_read))
+		if (args_parse_u64(arg, 10, UINT32_MAX, &o->max_read))
 			break;
 		return 0;
 	case 'x':

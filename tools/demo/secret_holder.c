@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "args.h"
 
 #define EXIT_SURVIVED	1
 #define EXIT_SETUP	2
@@ -47,19 +48,6 @@ static void usage(FILE *f)
 	fprintf(f, "usage: secret_holder --dev NAME [--size BYTES] --ready FILE\n");
 }
 
-static int parse_size(const char *s, uint64_t *size)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || !v || v > MAX_SIZE)
-		return -EINVAL;
-	*size = v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -78,7 +66,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->dev = optarg;
 			break;
 		case 's':
-			if (parse_size(optarg, &o->size)) {
+			/* Base 0: a size may also be given in hex. */
+			if (args_parse_u64(optarg, 0, MAX_SIZE, &o->size)) {
 				fprintf(stderr, "secret_holder: --size must be 1..%llu bytes, not \"%s\"\n",
 					MAX_SIZE, optarg);
 				return -EINVAL;

@@ -12,6 +12,7 @@
 
 #include "names.h"
 #include "policy_json.h"
+#include "status.h"
 
 static const char *const act_type_names[] = {
 	[AIFABD_ACT_MARK_LINK] = "mark-link",
@@ -26,16 +27,14 @@ static const char *const kstate_names[] = {
 	[AIFAB_LINK_STATE_DEGRADED] = "degraded",
 };
 
-/* "2024-05-01T12:00:00Z"; a time before the epoch shows as the epoch. */
+/*
+ * "2024-05-01T12:00:00Z"; a time before the epoch shows as the epoch. The
+ * format is the status document's own, so that all its times read alike.
+ */
 int aifabd_iso8601(int64_t wall_ms, char *buf, size_t size)
 {
-	time_t t = (time_t)((wall_ms > 0 ? wall_ms : 0) / 1000);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return -EINVAL;
-	return 0;
+	return aifabd_time_iso((time_t)((wall_ms > 0 ? wall_ms : 0) / 1000),
+			       buf, size);
 }
 
 /* Attach @v (NULL: its creation failed) to object @o under @key. */
@@ -61,6 +60,43 @@ static int jpush(struct json_object *a, struct json_object *v)
 	return 0;
 }
 
+/*
+ * Returns @o, or drops it and returns NULL if building it failed (@ret):
+ * the end of every object builder below.
+ */
+static struct json_object *jkeep(struct json_object *o, int ret)
+{
+	if (ret) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Builds item @i of @ctx's list; NULL without memory. */
+typedef struct json_object *jitem_fn(const void *ctx, size_t i, int64_t off);
+
+/* Push @fn's items 0..@n-1 onto array @a; stops at the first failure. */
+static int jpush_each(struct json_object *a, size_t n, jitem_fn *fn,
+		      const void *ctx, int64_t off)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i++)
+		ret = jpush(a, fn(ctx, i, off));
+	return ret;
+}
+
+/* A new array of @fn's items 0..@n-1, or NULL if any failed. */
+static struct json_object *jarray(size_t n, jitem_fn *fn, const void *ctx,
+				  int64_t off)
+{
+	struct json_object *a = json_object_new_array();
+
+	return a ? jkeep(a, jpush_each(a, n, fn, ctx, off)) : NULL;
+}
+
 static int jadd_str(struct json_object *o, const char *key, const char *s)
 {
 	return jadd(o, key, json_object_new_string(s));
@@ -76,17 +112,30 @@ static int jadd_time(struct json_object *o, const char *key, int64_t mono,
 }
 
 /*
- * The three arrays of both documents, attached first so that root owns
- * them whatever happens next.
+ * The three arrays of both documents, each item of @p's links, partitions
+ * and decisions built by its own function. The arrays are attached first
+ * so that root owns them whatever happens next.
  */
-static int jadd3(struct json_object *root, struct json_object *links,
-		 struct json_object *parts, struct json_object *decs)
+static int jadd_lists(struct json_object *root, const struct aifabd_policy *p,
+		      jitem_fn *link, jitem_fn *part, jitem_fn *decision,
+		      int64_t off)
 {
+	struct json_object *links = json_object_new_array();
+	struct json_object *parts = json_object_new_array();
+	struct json_object *decs = json_object_new_array();
 	int r1 = jadd(root, "links", links);
 	int r2 = jadd(root, "partitions", parts);
 	int r3 = jadd(root, "decisions", decs);
+	int ret = r1 ? r1 : r2 ? r2 : r3;
 
-	return r1 ? r1 : r2 ? r2 : r3;
+	if (!ret)
+		ret = jpush_each(links, p->nlinks, link, p, off);
+	if (!ret)
+		ret = jpush_each(parts, p->nparts, part, p, off);
+	if (!ret)
+		ret = jpush_each(decs, aifabd_policy_ndecisions(p), decision,
+				 p, off);
+	return ret;
 }
 
 /* One object with the status fields every item has. */
@@ -106,79 +155,44 @@ static struct json_object *status_item(const char *name, enum aifabd_hstate st,
 		ret = jadd_time(o, "since", since, off);
 	if (!ret)
 		ret = jadd_str(o, "why", why);
-	if (ret) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return jkeep(o, ret);
 }
 
-static int status_links(const struct aifabd_policy *p, struct json_object *a,
-			int64_t off)
+/* The item builders below are jitem_fns over the engine (@ctx). */
+static struct json_object *status_link(const void *ctx, size_t i, int64_t off)
 {
-	size_t i;
-	int ret = 0;
+	const struct aifabd_policy *p = ctx;
+	const struct aifabd_policy_link *l = &p->links[i];
 
-	for (i = 0; !ret && i < p->nlinks; i++) {
-		const struct aifabd_policy_link *l = &p->links[i];
-
-		ret = jpush(a, status_item(l->name, l->state, l->since, l->why,
-					   off));
-	}
-	return ret;
+	return status_item(l->name, l->state, l->since, l->why, off);
 }
 
-static int status_parts(const struct aifabd_policy *p, struct json_object *a,
-			int64_t off)
+static struct json_object *status_part(const void *ctx, size_t i, int64_t off)
 {
-	size_t i;
-	int ret = 0;
+	const struct aifabd_policy *p = ctx;
+	const struct aifabd_policy_part *pt = &p->parts[i];
+	struct json_object *o;
 
-	for (i = 0; !ret && i < p->nparts; i++) {
-		const struct aifabd_policy_part *pt = &p->parts[i];
-		struct json_object *o;
-
-		o = status_item(pt->name, pt->state, pt->since, pt->why, off);
-		ret = o ? jadd_str(o, "tenant", pt->tenant) : -ENOMEM;
-		if (!ret)
-			ret = jpush(a, o);
-		else if (o)
-			json_object_put(o);
-	}
-	return ret;
+	o = status_item(pt->name, pt->state, pt->since, pt->why, off);
+	return o ? jkeep(o, jadd_str(o, "tenant", pt->tenant)) : NULL;
 }
 
-static int status_decision(struct json_object *a, const struct aifabd_action *d,
-			   int64_t off)
+static struct json_object *status_decision(const void *ctx, size_t i,
+					   int64_t off)
 {
+	const struct aifabd_action *d = aifabd_policy_decision(ctx, i);
 	struct json_object *o = json_object_new_object();
-	int ret;
+	int ret = o ? 0 : -ENOMEM;
 
-	if (!o)
-		return -ENOMEM;
-	ret = jadd_time(o, "time", d->time, off);
+	if (!ret)
+		ret = jadd_time(o, "time", d->time, off);
 	if (!ret)
 		ret = jadd_str(o, "subject", d->subject);
 	if (!ret)
 		ret = jadd_str(o, "decision", d->decision);
 	if (!ret)
 		ret = jadd_str(o, "why", d->why);
-	if (ret) {
-		json_object_put(o);
-		return ret;
-	}
-	return jpush(a, o);
-}
-
-static int status_decisions(const struct aifabd_policy *p,
-			    struct json_object *a, int64_t off)
-{
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < aifabd_policy_ndecisions(p); i++)
-		ret = status_decision(a, aifabd_policy_decision(p, i), off);
-	return ret;
+	return jkeep(o, ret);
 }
 
 /**
@@ -193,25 +207,15 @@ static int status_decisions(const struct aifabd_policy *p,
 int aifabd_policy_status_json(const struct aifabd_policy *p,
 			      struct json_object *root, int64_t wall_offset)
 {
-	struct json_object *links = json_object_new_array();
-	struct json_object *parts = json_object_new_array();
-	struct json_object *decs = json_object_new_array();
-	int ret;
-
-	ret = jadd3(root, links, parts, decs);
-	if (!ret)
-		ret = status_links(p, links, wall_offset);
-	if (!ret)
-		ret = status_parts(p, parts, wall_offset);
-	if (!ret)
-		ret = status_decisions(p, decs, wall_offset);
-	return ret;
+	return jadd_lists(root, p, status_link, status_part, status_decision,
+			  wall_offset);
 }
 
 /* The state file's fields of one link. */
-static struct json_object *state_link(const struct aifabd_policy_link *l,
-				      int64_t off)
+static struct json_object *state_link(const void *ctx, size_t i, int64_t off)
 {
+	const struct aifabd_policy *p = ctx;
+	const struct aifabd_policy_link *l = &p->links[i];
 	struct json_object *o = json_object_new_object();
 	int ret = o ? 0 : -ENOMEM;
 
@@ -233,19 +237,18 @@ static struct json_object *state_link(const struct aifabd_policy_link *l,
 			   json_object_new_int64(l->hold_until + off));
 	if (!ret && l->hold_until)
 		ret = jadd_str(o, "held", aifabd_hstate_name(l->held));
-	if (ret && o) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
+	return jkeep(o, ret);
 }
 
-/* "path" is null for a pair with no route known. */
-static struct json_object *state_pair(const struct aifabd_policy_pair *pr)
+/* "path" is null for a pair with no route known. @ctx: the partition. */
+static struct json_object *state_pair(const void *ctx, size_t i, int64_t off)
 {
+	const struct aifabd_policy_part *pt = ctx;
+	const struct aifabd_policy_pair *pr = &pt->pairs[i];
 	struct json_object *o = json_object_new_object();
 	int ret = o ? 0 : -ENOMEM;
 
+	(void)off;
 	if (!ret)
 		ret = jadd_str(o, "src", pr->src);
 	if (!ret)
@@ -254,46 +257,22 @@ static struct json_object *state_pair(const struct aifabd_policy_pair *pr)
 		ret = jadd_str(o, "path", pr->path);
 	else if (!ret && json_object_object_add(o, "path", NULL))
 		ret = -ENOMEM;
-	if (ret && o) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
+	return jkeep(o, ret);
 }
 
-static struct json_object *state_pairs(const struct aifabd_policy_part *pt)
+/* @ctx: the partition. */
+static struct json_object *state_dev(const void *ctx, size_t i, int64_t off)
 {
-	struct json_object *a = json_object_new_array();
-	size_t i;
-	int ret = a ? 0 : -ENOMEM;
+	const struct aifabd_policy_part *pt = ctx;
 
-	for (i = 0; !ret && i < pt->npairs; i++)
-		ret = jpush(a, state_pair(&pt->pairs[i]));
-	if (ret && a) {
-		json_object_put(a);
-		a = NULL;
-	}
-	return a;
+	(void)off;
+	return json_object_new_string(pt->devs[i]);
 }
 
-static struct json_object *state_devs(const struct aifabd_policy_part *pt)
+static struct json_object *state_part(const void *ctx, size_t i, int64_t off)
 {
-	struct json_object *a = json_object_new_array();
-	size_t i;
-	int ret = a ? 0 : -ENOMEM;
-
-	for (i = 0; !ret && i < pt->ndevs; i++)
-		ret = jpush(a, json_object_new_string(pt->devs[i]));
-	if (ret && a) {
-		json_object_put(a);
-		a = NULL;
-	}
-	return a;
-}
-
-static struct json_object *state_part(const struct aifabd_policy_part *pt,
-				      int64_t off)
-{
+	const struct aifabd_policy *p = ctx;
+	const struct aifabd_policy_part *pt = &p->parts[i];
 	struct json_object *o = json_object_new_object();
 	int ret = o ? 0 : -ENOMEM;
 
@@ -311,21 +290,18 @@ static struct json_object *state_part(const struct aifabd_policy_part *pt,
 		ret = jadd(o, "policy_down",
 			   json_object_new_boolean(pt->policy_down));
 	if (!ret)
-		ret = jadd(o, "devs", state_devs(pt));
+		ret = jadd(o, "devs", jarray(pt->ndevs, state_dev, pt, off));
 	if (!ret)
-		ret = jadd(o, "pairs", state_pairs(pt));
+		ret = jadd(o, "pairs", jarray(pt->npairs, state_pair, pt, off));
 	if (!ret && pt->detour)
 		ret = jadd_str(o, "detour", pt->detour);
-	if (ret && o) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
+	return jkeep(o, ret);
 }
 
-static struct json_object *state_decision(const struct aifabd_action *d,
+static struct json_object *state_decision(const void *ctx, size_t i,
 					  int64_t off)
 {
+	const struct aifabd_action *d = aifabd_policy_decision(ctx, i);
 	struct json_object *o = json_object_new_object();
 	int ret = o ? 0 : -ENOMEM;
 
@@ -341,31 +317,7 @@ static struct json_object *state_decision(const struct aifabd_action *d,
 		ret = jadd_str(o, "decision", d->decision);
 	if (!ret)
 		ret = jadd_str(o, "why", d->why);
-	if (ret && o) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
-}
-
-static int state_arrays(const struct aifabd_policy *p, struct json_object *root,
-			int64_t off)
-{
-	struct json_object *links = json_object_new_array();
-	struct json_object *parts = json_object_new_array();
-	struct json_object *decs = json_object_new_array();
-	size_t i;
-	int ret;
-
-	ret = jadd3(root, links, parts, decs);
-	for (i = 0; !ret && i < p->nlinks; i++)
-		ret = jpush(links, state_link(&p->links[i], off));
-	for (i = 0; !ret && i < p->nparts; i++)
-		ret = jpush(parts, state_part(&p->parts[i], off));
-	for (i = 0; !ret && i < aifabd_policy_ndecisions(p); i++)
-		ret = jpush(decs, state_decision(aifabd_policy_decision(p, i),
-						 off));
-	return ret;
+	return jkeep(o, ret);
 }
 
 /**
@@ -384,7 +336,8 @@ struct json_object *aifabd_policy_state_json(const struct aifabd_policy *p,
 		return NULL;
 	if (jadd(root, "version",
 		 json_object_new_int(AIFABD_POLICY_STATE_VERSION)) ||
-	    state_arrays(p, root, wall_offset)) {
+	    jadd_lists(root, p, state_link, state_part, state_decision,
+		       wall_offset)) {
 		json_object_put(root);
 		return NULL;
 	}

@@ -36,28 +36,6 @@ undo_act_link(const struct aifabd_actual *act, const char *name)
 	return NULL;
 }
 
-/* Append a copy of @op's identity with type @type; devices not copied. */
-static struct aifabd_op *undo_op(struct aifabd_undo *u, size_t index,
-				 const struct aifabd_op *op,
-				 enum aifabd_op_type type)
-{
-	struct aifabd_plan *p = &u->plan;
-	struct aifabd_op *inv;
-
-	if (aifab_grow(&p->ops, &p->cap, p->nops, sizeof(*inv)) ||
-	    aifab_grow(&u->of, &u->cap_of, p->nops, sizeof(*u->of)))
-		return NULL;
-	u->of[p->nops] = index;
-	inv = &p->ops[p->nops];
-	*inv = (struct aifabd_op){ .type = type };
-	aifab_strscpy(inv->name, op->name, sizeof(inv->name));
-	aifab_strscpy(inv->peer, op->peer, sizeof(inv->peer));
-	if (asprintf(&inv->reason, "undo of operation %zu", index + 1) < 0)
-		return NULL;
-	p->nops++;
-	return inv;
-}
-
 static int undo_devs(struct aifabd_op *inv, const aifabd_name_t *devs,
 		     size_t n)
 {
@@ -72,6 +50,33 @@ static int undo_devs(struct aifabd_op *inv, const aifabd_name_t *devs,
 		aifab_strscpy(inv->devs[i], devs[i], sizeof(*devs));
 	inv->ndevs = n;
 	return 0;
+}
+
+/*
+ * Append the inverse of operation @index (@op): @inv as the builder filled
+ * it in (type and whichever fields that type has), with @op's name and
+ * peer, and a copy of the @n devices @devs. Every inverse is appended
+ * here, so that the bookkeeping (the of[] index, the reason) is done once.
+ */
+static int undo_op(struct aifabd_undo *u, size_t index,
+		   const struct aifabd_op *op, const struct aifabd_op *inv,
+		   const aifabd_name_t *devs, size_t n)
+{
+	struct aifabd_plan *p = &u->plan;
+	struct aifabd_op *o;
+
+	if (aifab_grow(&p->ops, &p->cap, p->nops, sizeof(*o)) ||
+	    aifab_grow(&u->of, &u->cap_of, p->nops, sizeof(*u->of)))
+		return -ENOMEM;
+	u->of[p->nops] = index;
+	o = &p->ops[p->nops];
+	*o = *inv;
+	aifab_strscpy(o->name, op->name, sizeof(o->name));
+	aifab_strscpy(o->peer, op->peer, sizeof(o->peer));
+	if (asprintf(&o->reason, "undo of operation %zu", index + 1) < 0)
+		return -ENOMEM;
+	p->nops++;
+	return undo_devs(o, devs, n);
 }
 
 static int undo_stuck(struct aifabd_undo *u, size_t index, const char *fmt,
@@ -100,7 +105,7 @@ static int undo_part_del(struct aifabd_undo *u, size_t i,
 			 const struct aifabd_actual *act)
 {
 	const struct aifabd_actual_part *a = undo_act_part(act, op->name);
-	struct aifabd_op *inv;
+	struct aifabd_op inv = { .type = AIFABD_OP_PART_ADD };
 
 	if (!a)
 		return undo_stuck(u, i, "partition %s was not in the snapshot",
@@ -109,12 +114,9 @@ static int undo_part_del(struct aifabd_undo *u, size_t i,
 		return undo_stuck(u, i, "partition %s was bound to a network "
 				  "namespace with no name in %s", op->name,
 				  AIFABD_NETNS_DIR);
-	inv = undo_op(u, i, op, AIFABD_OP_PART_ADD);
-	if (!inv)
-		return -ENOMEM;
-	aifab_strscpy(inv->tenant, a->tenant, sizeof(inv->tenant));
-	aifab_strscpy(inv->netns, a->netns, sizeof(inv->netns));
-	return undo_devs(inv, a->devs, a->ndevs);
+	aifab_strscpy(inv.tenant, a->tenant, sizeof(inv.tenant));
+	aifab_strscpy(inv.netns, a->netns, sizeof(inv.netns));
+	return undo_op(u, i, op, &inv, a->devs, a->ndevs);
 }
 
 static int undo_part_netns(struct aifabd_undo *u, size_t i,
@@ -122,17 +124,14 @@ static int undo_part_netns(struct aifabd_undo *u, size_t i,
 			   const struct aifabd_actual *act)
 {
 	const struct aifabd_actual_part *a = undo_act_part(act, op->name);
-	struct aifabd_op *inv;
+	struct aifabd_op inv = { .type = AIFABD_OP_PART_NETNS };
 
 	if (!a || !strcmp(a->netns, AIFABD_NETNS_UNKNOWN))
 		return undo_stuck(u, i, "the network namespace partition %s "
 				  "had has no name in %s", op->name,
 				  AIFABD_NETNS_DIR);
-	inv = undo_op(u, i, op, AIFABD_OP_PART_NETNS);
-	if (!inv)
-		return -ENOMEM;
-	aifab_strscpy(inv->netns, a->netns, sizeof(inv->netns));
-	return 0;
+	aifab_strscpy(inv.netns, a->netns, sizeof(inv.netns));
+	return undo_op(u, i, op, &inv, NULL, 0);
 }
 
 static int undo_degrade(struct aifabd_undo *u, size_t i,
@@ -140,57 +139,48 @@ static int undo_degrade(struct aifabd_undo *u, size_t i,
 			const struct aifabd_actual *act)
 {
 	const struct aifabd_actual_link *l = undo_act_link(act, op->name);
-	struct aifabd_op *inv;
+	struct aifabd_op inv = { .type = AIFABD_OP_LINK_DEGRADE };
 
 	if (!l)
 		return 0;	/* a new link: the topology undo removes it */
-	inv = undo_op(u, i, op, AIFABD_OP_LINK_DEGRADE);
-	if (!inv)
-		return -ENOMEM;
-	inv->degrade_ppm = l->degrade_ppm;
-	return 0;
+	inv.degrade_ppm = l->degrade_ppm;
+	return undo_op(u, i, op, &inv, NULL, 0);
 }
 
 static int undo_topology(struct aifabd_undo *u, size_t i,
 			 const struct aifabd_op *op,
 			 const struct aifabd_actual *act)
 {
-	struct aifabd_op *inv;
+	const struct aifabd_op inv = { .type = AIFABD_OP_TOPOLOGY_LOAD,
+				       .topo = &act->topo };
 
 	if (!act->has_topo)
 		return undo_stuck(u, i, "the topology before the load was "
 				  "not read");
-	inv = undo_op(u, i, op, AIFABD_OP_TOPOLOGY_LOAD);
-	if (!inv)
-		return -ENOMEM;
-	inv->topo = &act->topo;
-	return 0;
+	return undo_op(u, i, op, &inv, NULL, 0);
 }
 
 /* An RDMA device goes back where it came from. */
 static int undo_rdma_netns(struct aifabd_undo *u, size_t i,
 			   const struct aifabd_op *op)
 {
-	struct aifabd_op *inv = undo_op(u, i, op, AIFABD_OP_RDMA_NETNS);
+	struct aifabd_op inv = { .type = AIFABD_OP_RDMA_NETNS };
 
-	if (!inv)
-		return -ENOMEM;
-	aifab_strscpy(inv->netns, op->from, sizeof(inv->netns));
-	aifab_strscpy(inv->from, op->netns, sizeof(inv->from));
-	aifab_strscpy(inv->ibdev, op->ibdev, sizeof(inv->ibdev));
-	return 0;
+	aifab_strscpy(inv.netns, op->from, sizeof(inv.netns));
+	aifab_strscpy(inv.from, op->netns, sizeof(inv.from));
+	aifab_strscpy(inv.ibdev, op->ibdev, sizeof(inv.ibdev));
+	return undo_op(u, i, op, &inv, NULL, 0);
 }
 
 /* The simple inverses: one type for another, same names and devices. */
 static int undo_swap(struct aifabd_undo *u, size_t i,
 		     const struct aifabd_op *op, enum aifabd_op_type type)
 {
-	struct aifabd_op *inv = undo_op(u, i, op, type);
+	const struct aifabd_op inv = { .type = type };
 
-	if (!inv)
-		return -ENOMEM;
-	return type == AIFABD_OP_PART_DEL ? 0 :
-	       undo_devs(inv, op->devs, op->ndevs);
+	/* A partition del names the partition only. */
+	return undo_op(u, i, op, &inv, op->devs,
+		       type == AIFABD_OP_PART_DEL ? 0 : op->ndevs);
 }
 
 static int undo_one(struct aifabd_undo *u, size_t i,

@@ -6,9 +6,7 @@
  * are exercised against the module by tools/allreduce in a VM.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +20,7 @@
 #include <cmocka.h>
 
 #include "accel.h"
+#include "test_util.h"
 
 /* A temporary directory: the class in class/, device nodes beside it. */
 struct fixture {
@@ -29,23 +28,10 @@ struct fixture {
 	char *class_dir;
 };
 
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	assert_true(ret >= 0);
-	return s;
-}
-
 /* Writes @value to file @dir/@name, creating @dir. */
 static void put(const char *dir, const char *name, const char *value)
 {
-	char *path = xasprintf("%s/%s", dir, name);
+	char *path = test_fmt("%s/%s", dir, name);
 	FILE *f;
 
 	mkdir(dir, 0755);
@@ -64,24 +50,24 @@ static void add_dev(const struct fixture *fx, const char *name,
 		    const char *type, const char *local, const char *part,
 		    const char *mem, const char *node)
 {
-	char *dir = xasprintf("%s/%s", fx->class_dir, name);
+	char *dir = test_fmt("%s/%s", fx->class_dir, name);
 	char *line;
 
-	line = xasprintf("%s\n", type);
+	line = test_fmt("%s\n", type);
 	put(dir, "type", line);
 	free(line);
-	line = xasprintf("%s\n", local);
+	line = test_fmt("%s\n", local);
 	put(dir, "local", line);
 	free(line);
-	line = xasprintf("%s\n", part);
+	line = test_fmt("%s\n", part);
 	put(dir, "partition", line);
 	free(line);
-	line = xasprintf("%s\n", mem);
+	line = test_fmt("%s\n", mem);
 	put(dir, "mem_bytes", line);
 	free(line);
 	if (node) {
-		line = *node ? xasprintf("%s/%s\n", fx->root, node) :
-			       xasprintf("\n");
+		line = *node ? test_fmt("%s/%s\n", fx->root, node) :
+			       test_fmt("\n");
 		put(dir, "dev_node", line);
 		free(line);
 	}
@@ -91,14 +77,11 @@ static void add_dev(const struct fixture *fx, const char *name,
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char tmpl[] = "/tmp/aifab-test-accel-XXXXXX";
 
-	if (!fx || !mkdtemp(tmpl)) {
-		free(fx);
+	if (!fx)
 		return -1;
-	}
-	fx->root = strdup(tmpl);
-	if (!fx->root || asprintf(&fx->class_dir, "%s/class", tmpl) < 0 ||
+	fx->root = test_tmpdir("aifab-test-accel");
+	if (!fx->root || asprintf(&fx->class_dir, "%s/class", fx->root) < 0 ||
 	    mkdir(fx->class_dir, 0755)) {
 		free(fx->root);
 		free(fx);
@@ -108,20 +91,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	nftw(fx->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	test_rmtree(fx->root);
 	free(fx->class_dir);
 	free(fx->root);
 	free(fx);
@@ -147,7 +121,7 @@ static void assert_ent(const struct fixture *fx,
 		       const struct aifab_accel_ent *e, const char *name,
 		       const char *node, const char *part, uint64_t mem)
 {
-	char *path = xasprintf("%s/%s", fx->root, node);
+	char *path = test_fmt("%s/%s", fx->root, node);
 
 	assert_string_equal(e->name, name);
 	assert_string_equal(e->path, path);
@@ -198,7 +172,7 @@ static void test_list_errors(void **state)
 {
 	struct fixture *fx = *state;
 	struct aifab_accel_ent *ents = NULL;
-	char *missing = xasprintf("%s/nothing", fx->root);
+	char *missing = test_fmt("%s/nothing", fx->root);
 
 	assert_int_equal(aifab_accel_list_at(missing, 0, &ents), -ENOENT);
 	assert_int_equal(aifab_accel_list_at(fx->class_dir, 1U << 5, &ents),
@@ -214,7 +188,7 @@ static void test_list_long_node(void **state)
 {
 	struct fixture *fx = *state;
 	struct aifab_accel_ent *ents = NULL;
-	char *dir = xasprintf("%s/accel0", fx->class_dir);
+	char *dir = test_fmt("%s/accel0", fx->class_dir);
 	char node[AIFAB_ACCEL_PATH_MAX + 8];
 	size_t i;
 
@@ -233,7 +207,7 @@ static void test_open_errors(void **state)
 {
 	struct fixture *fx = *state;
 	struct aifab_accel *acc = NULL;
-	char *node0 = xasprintf("%s/node0", fx->root);
+	char *node0 = test_fmt("%s/node0", fx->root);
 
 	add_fabric(fx);
 	assert_int_equal(aifab_accel_open_at(fx->class_dir, "", &acc), -EINVAL);

@@ -21,6 +21,7 @@
 #include "fmt.h"
 #include "../aifabd/statedir.h"
 #include "../aifabd/status.h"
+#include "test_util.h"
 
 #define T0	1700000000	/* 2023-11-14T22:13:20Z */
 
@@ -77,12 +78,13 @@ static void test_header(void **state)
 
 static void test_write_atomic(void **state)
 {
-	char dir[] = "/tmp/aifabd-status-XXXXXX", path[64], buf[16];
+	char *dir = test_tmpdir("aifabd-status");
+	char path[64], buf[16];
 	struct stat st;
 	FILE *f;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	aifab_fmt(path, sizeof(path), "%s/status.json", dir);
 	assert_int_equal(aifabd_write_atomic(path, "old", 3, 0644), 0);
 	assert_int_equal(aifabd_write_atomic(path, "new!", 4, 0600), 0);
@@ -98,15 +100,15 @@ static void test_write_atomic(void **state)
 	assert_int_not_equal(access(path, F_OK), 0);
 	assert_int_equal(aifabd_write_atomic("/nonexistent/x", "a", 1, 0644),
 			 -ENOENT);
-	aifab_fmt(path, sizeof(path), "%s/status.json", dir);
-	unlink(path);
-	rmdir(dir);
+	test_rmtree(dir);
+	free(dir);
 }
 
 /* The state dir keeps the applied text and its hash, and reads it back. */
 static void test_statedir(void **state)
 {
-	char dir[] = "/tmp/aifabd-state-XXXXXX", sub[64], path[96];
+	char *dir = test_tmpdir("aifabd-state");
+	char sub[64], path[96];
 	struct aifabd_status st = { .config = "c.yaml", .config_loaded = T0,
 				    .reconciled = true, .last_time = T0,
 				    .last_ok = true };
@@ -115,7 +117,7 @@ static void test_statedir(void **state)
 	struct stat sb;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	aifab_fmt(sub, sizeof(sub), "%s/lib", dir);
 	assert_int_equal(aifabd_statedir_open(sub), 0);
 	assert_int_equal(stat(sub, &sb), 0);
@@ -131,11 +133,8 @@ static void test_statedir(void **state)
 	aifab_fmt(path, sizeof(path), "%s/applied.yaml", sub);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_size, strlen(text));
-	unlink(path);
-	aifab_fmt(path, sizeof(path), "%s/daemon.json", sub);
-	unlink(path);
-	rmdir(sub);
-	rmdir(dir);
+	test_rmtree(dir);
+	free(dir);
 }
 
 int main(void)

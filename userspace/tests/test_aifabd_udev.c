@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +23,7 @@
 #include "../aifabd/config.h"
 #include "../aifabd/log.h"
 #include "../aifabd/udev.h"
+#include "test_util.h"
 
 /* The Makefile gives the absolute path; this serves linters. */
 #ifndef EXAMPLE_CONFIG
@@ -35,20 +35,6 @@ struct fixture {
 	char *run;
 	char *sys;
 };
-
-/* A formatted string, allocated; the tests free what they keep. */
-static char *__attribute__((format(printf, 1, 2))) fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-	int len;
-
-	va_start(ap, f);
-	len = vasprintf(&s, f, ap);
-	va_end(ap);
-	assert_true(len >= 0);
-	return s;
-}
 
 static void put(const char *path, const char *content)
 {
@@ -99,7 +85,7 @@ getf(const char *f, ...)
 /* mkdir -p */
 static void mkdirs(const char *path)
 {
-	char *buf = fmt("%s", path), *p;
+	char *buf = test_fmt("%s", path), *p;
 
 	for (p = buf + 1; *p; p++) {
 		if (*p != '/')
@@ -116,8 +102,8 @@ static void mkdirs(const char *path)
 static void add_node(struct fixture *fx, const char *cls, const char *name,
 		     const char *tenant)
 {
-	char *dir = fmt("%s/class/%s/%s/device", fx->sys, cls, name);
-	char *line = fmt("%s\n", tenant);
+	char *dir = test_fmt("%s/class/%s/%s/device", fx->sys, cls, name);
+	char *line = test_fmt("%s\n", tenant);
 
 	mkdirs(dir);
 	putf(line, "%s/aifab_tenant", dir);
@@ -156,10 +142,10 @@ static int setup(void **state)
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	fx->root = fmt("/tmp/aifabd-udev-XXXXXX");
-	assert_non_null(mkdtemp(fx->root));
-	fx->run = fmt("%s/run", fx->root);
-	fx->sys = fmt("%s/sys", fx->root);
+	fx->root = test_tmpdir("aifabd-udev");
+	assert_non_null(fx->root);
+	fx->run = test_fmt("%s/run", fx->root);
+	fx->sys = test_fmt("%s/sys", fx->root);
 	/* acme owns accel0 and uverbs0, globex accel1; renderD128 is free. */
 	add_node(fx, "accel", "accel0", "acme");
 	add_node(fx, "accel", "accel1", "globex");
@@ -170,20 +156,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	nftw(fx->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	test_rmtree(fx->root);
 	free(fx->root);
 	free(fx->run);
 	free(fx->sys);
@@ -229,7 +206,7 @@ static void test_files(void **state)
 	assert_string_equal(tenant_file(fx, "acme"), "AIFAB_GROUP=acme-users\n");
 	assert_string_equal(tenant_file(fx, "globex"), "AIFAB_GROUP=globex\n");
 	assert_null(tenant_file(fx, "initech"));
-	path = fmt("%s/tenants/acme", fx->run);
+	path = test_fmt("%s/tenants/acme", fx->run);
 	assert_int_equal(stat(path, &st), 0);
 	free(path);
 	assert_int_equal(st.st_mode & 07777, 0644);
@@ -249,7 +226,7 @@ static void test_unchanged(void **state)
 {
 	struct fixture *fx = *state;
 	struct stat before, after;
-	char *path = fmt("%s/tenants/acme", fx->run);
+	char *path = test_fmt("%s/tenants/acme", fx->run);
 
 	assert_int_equal(sync_yaml(fx, two_groups), 0);
 	assert_int_equal(stat(path, &before), 0);
@@ -302,7 +279,7 @@ static void test_changes(void **state)
 static void test_stale(void **state)
 {
 	struct fixture *fx = *state;
-	char *dir = fmt("%s/tenants", fx->run);
+	char *dir = test_fmt("%s/tenants", fx->run);
 
 	mkdirs(dir);
 	putf("AIFAB_GROUP=old\n", "%s/old", dir);
@@ -321,7 +298,7 @@ static void test_unwritable(void **state)
 {
 	struct fixture *fx = *state;
 	struct aifabd_config cfg;
-	char *path = fmt("%s/file/run", fx->root);
+	char *path = test_fmt("%s/file/run", fx->root);
 
 	putf("", "%s/file", fx->root);
 	parse(two_groups, &cfg);
