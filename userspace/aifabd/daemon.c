@@ -216,6 +216,19 @@ static void daemon_status_write(const struct aifabd_daemon *d)
 	json_object_put(root);
 }
 
+/*
+ * At exit, so that a status file means a live daemon; done while the pid
+ * file is still locked, so that it is never a successor's file.
+ */
+static void daemon_status_remove(const struct aifabd_daemon *d)
+{
+	if (d->pidfd < 0)
+		return;
+	if (unlink(d->status_path) && errno != ENOENT)
+		aifabd_log(LOG_ERR, "removing %s: %s", d->status_path,
+			   strerror(errno));
+}
+
 static void daemon_state_save(const struct aifabd_daemon *d)
 {
 	struct aifabd_status st = {
@@ -885,6 +898,7 @@ static void daemon_free(struct aifabd_daemon *d)
 	aifabd_health_free(d->health);
 	aifab_nl_close(d->mon);
 	aifab_nl_close(d->nl);
+	daemon_status_remove(d);
 	aifabd_pidfile_release(d->pid_path, d->pidfd);
 	aifabd_config_free(&d->cfg);
 	free(d->cfg_text);
