@@ -14,8 +14,8 @@
 #   nothing and the daemon goes on; a reload the kernel refuses midway is
 #   rolled back and the reply says what failed and what was undone;
 # - garbage and non-root peers on the control socket get an error reply;
-# - SIGTERM leaves the kernel as it is, and a restart under traffic plans
-#   nothing.
+# - SIGTERM leaves the kernel as it is and removes the status file, and a
+#   restart under traffic plans nothing.
 #
 # Runs as root inside tools/vm-run (AIFAB_KO names the module), which it
 # reloads first so that the fabric starts empty.
@@ -453,13 +453,19 @@ else
 	echo "ok $n # SKIP no ip(8) or ip netns add failed"
 fi
 
-# 19: SIGTERM leaves the kernel as it is.
+# 19: SIGTERM leaves the kernel as it is, and no file that says a daemon
+# runs: status.json goes with the pid file and the socket.
 BEFORE=$(state)
 traffic_start
+[ -s "$RUN/status.json" ]
+had_status=$?
 stop_d
 [ $drc = 0 ] && [ "$(state)" = "$BEFORE" ] && [ ! -e "$RUN/aifabd.pid" ] &&
-	[ ! -e "$RUN/aifabd.sock" ] && grep -q "Terminated: stopping; the kernel's state is left as it is" "$LOG"
-tcheck $? "SIGTERM: exit 0, kernel state unchanged, pid file and socket gone" "exit $drc; $(state)"
+	[ ! -e "$RUN/aifabd.sock" ] && [ $had_status = 0 ] &&
+	[ ! -e "$RUN/status.json" ] &&
+	grep -q "Terminated: stopping; the kernel's state is left as it is" "$LOG"
+tcheck $? "SIGTERM: exit 0, kernel state unchanged, pid file, socket and status.json gone" \
+	"exit $drc; status.json before $had_status; $(ls "$RUN"); $(state)"
 
 # 20: "aifabctl reload" without a daemon says so.
 "$CTL" reload --run-dir "$RUN" >"$TMP/reload" 2>&1

@@ -217,6 +217,19 @@ static void daemon_status_write(const struct aifabd_daemon *d)
 	json_object_put(root);
 }
 
+/*
+ * At exit, so that a status file means a live daemon; done while the pid
+ * file is still locked, so that it is never a successor's file.
+ */
+static void daemon_status_remove(const struct aifabd_daemon *d)
+{
+	if (d->pidfd < 0)
+		return;
+	if (unlink(d->status_path) && errno != ENOENT)
+		aifabd_log(LOG_ERR, "removing %s: %s", d->status_path,
+			   strerror(errno));
+}
+
 static void daemon_state_save(const struct aifabd_daemon *d)
 {
 	struct aifabd_status st = {
@@ -291,16 +304,59 @@ static void daemon_health_after(struct aifabd_daemon *d, uint64_t now)
 			   strerror(-ret));
 }
 
-/* Partitions and links may have changed with any reconcile. */
-static void daemon_health_configure(struct aifabd_daemon *d)
+/*
+ * Partitions and links may have changed with any reconcile; it read them,
+ * so health needs no dump of its own. A kernel that could not be read
+ * leaves health with what it knew.
+ */
+static void daemon_health_configure(struct aifabd_daemon *d,
+				    const struct aifabd_recon *r)
 {
 	uint64_t now = aifabd_now_ms();
-	int ret = aifabd_health_configure(d->health, &d->cfg, now);
+	int ret;
 
+	if (!r->has_act) {
+		aifabd_log(LOG_WARNING, "health: the kernel's state was not "
+			   "read; links and partitions stay as last known");
+		return;
+	}
+	ret = aifabd_health_configure(d->health, &d->cfg, &r->act, now);
 	if (ret)
 		aifabd_log(LOG_ERR, "health: learning links and routes: %s",
 			   strerror(-ret));
 	daemon_health_after(d, now);
+}
+
+/*
+ * Reconcile with the configuration in @d now, and note the outcome.
+ * Return: 0, or -ENOMEM when there was nowhere to put the report; then
+ * nothing was done.
+ */
+static int daemon_recon_run(struct aifabd_daemon *d, const char *why,
+			    FILE *out, struct aifabd_recon *r)
+{
+	FILE *sink = out ? out : fopen("/dev/null", "w");
+
+	if (!sink)
+		return -ENOMEM;
+	d->reconciles++;
+	d->recon_at = 0;
+	aifabd_log(LOG_INFO, "reconcile %lu: %s", d->reconciles, why);
+	aifabd_reconcile(d->nl, &d->cfg, false, d->run_dir, sink, sink, r);
+	if (!out)
+		fclose(sink);
+	daemon_note(d, r, why);
+	return 0;
+}
+
+/* Publish a reconcile against the configuration now in force. */
+static void daemon_recon_publish(struct aifabd_daemon *d,
+				 struct aifabd_recon *r)
+{
+	daemon_health_configure(d, r);
+	daemon_status_write(d);
+	daemon_state_save(d);
+	aifabd_recon_free(r);
 }
 
 /**
@@ -316,23 +372,11 @@ static enum aifabd_reply_status daemon_reconcile(struct aifabd_daemon *d,
 {
 	enum aifabd_reply_status st;
 	struct aifabd_recon r;
-	FILE *sink = out ? out : fopen("/dev/null", "w");
 
-	if (!sink)
+	if (daemon_recon_run(d, why, out, &r))
 		return AIFABD_REPLY_ERROR;
-	d->reconciles++;
-	d->recon_at = 0;
-	aifabd_log(LOG_INFO, "reconcile %lu: %s", d->reconciles, why);
-	aifabd_reconcile(d->nl, &d->cfg, false, d->run_dir, sink, sink,
-			 &r);
-	if (!out)
-		fclose(sink);
-	daemon_note(d, &r, why);
 	st = r.status;
-	aifabd_recon_free(&r);
-	daemon_health_configure(d);
-	daemon_status_write(d);
-	daemon_state_save(d);
+	daemon_recon_publish(d, &r);
 	return st;
 }
 
@@ -380,8 +424,10 @@ static enum aifabd_reply_status daemon_reload(struct aifabd_daemon *d,
 	struct aifabd_config cfg, old;
 	char *text, *old_text, *msg = NULL;
 	enum aifabd_reply_status st;
+	struct aifabd_recon r;
 	size_t len, old_len;
 	time_t old_loaded;
+	int ret;
 
 	aifabd_log(LOG_NOTICE, "reload (%s)", how);
 	if (daemon_config_read(d, &cfg, &text, &len, &msg)) {
@@ -402,9 +448,11 @@ static enum aifabd_reply_status daemon_reload(struct aifabd_daemon *d,
 	d->cfg_text = text;
 	d->cfg_len = len;
 	d->cfg_loaded = time(NULL);
-	st = daemon_reconcile(d, "reload", out);
+	ret = daemon_recon_run(d, "reload", out, &r);
+	st = ret ? AIFABD_REPLY_ERROR : r.status;
 	if (st == AIFABD_REPLY_OK) {
 		/* The health engine takes the new policy here. */
+		daemon_recon_publish(d, &r);
 		aifabd_log(LOG_NOTICE, "reload: %s applied", d->cfg.file);
 		aifabd_config_free(&old);
 		free(old_text);
@@ -419,9 +467,9 @@ static enum aifabd_reply_status daemon_reload(struct aifabd_daemon *d,
 	d->cfg_loaded = old_loaded;
 	/* Its reconcile is not repeated: the rollback restored it. */
 	daemon_backoff(d, true);
-	/* The record names the configuration in force, not the refused one. */
-	daemon_state_save(d);
-	daemon_status_write(d);
+	/* Health and the record follow the configuration in force. */
+	if (!ret)
+		daemon_recon_publish(d, &r);
 	return st;
 }
 
@@ -849,6 +897,7 @@ static void daemon_free(struct aifabd_daemon *d)
 	aifabd_health_free(d->health);
 	aifab_nl_close(d->mon);
 	aifab_nl_close(d->nl);
+	daemon_status_remove(d);
 	aifabd_pidfile_release(d->pid_path, d->pidfd);
 	aifabd_config_free(&d->cfg);
 	free(d->cfg_text);

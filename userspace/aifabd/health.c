@@ -110,16 +110,16 @@ void aifabd_health_free(struct aifabd_health *h)
 	free(h);
 }
 
-/* The engine's view of the kernel's partitions; devs point into @fab. */
+/* The engine's view of the kernel's partitions; devs point into @act. */
 static struct aifabd_policy_part_in *
-health_parts_in(const struct aifabd_hnl_fabric *fab, const char ***devs)
+health_parts_in(const struct aifabd_actual *act, const char ***devs)
 {
 	struct aifabd_policy_part_in *in;
 	size_t i, j, n = 0, at = 0;
 
-	for (i = 0; i < fab->nparts; i++)
-		n += fab->parts[i].ndevs;
-	in = calloc(fab->nparts ? fab->nparts : 1, sizeof(*in));
+	for (i = 0; i < act->nparts; i++)
+		n += act->parts[i].ndevs;
+	in = calloc(act->nparts ? act->nparts : 1, sizeof(*in));
 	*devs = calloc(n ? n : 1, sizeof(**devs));
 	if (!in || !*devs) {
 		free(in);
@@ -127,8 +127,8 @@ health_parts_in(const struct aifabd_hnl_fabric *fab, const char ***devs)
 		*devs = NULL;
 		return NULL;
 	}
-	for (i = 0; i < fab->nparts; i++) {
-		const struct aifabd_hnl_part *p = &fab->parts[i];
+	for (i = 0; i < act->nparts; i++) {
+		const struct aifabd_actual_part *p = &act->parts[i];
 
 		for (j = 0; j < p->ndevs; j++)
 			(*devs)[at + j] = p->devs[j];
@@ -141,36 +141,37 @@ health_parts_in(const struct aifabd_hnl_fabric *fab, const char ***devs)
 }
 
 static struct aifabd_policy_link_in *
-health_links_in(const struct aifabd_hnl_fabric *fab,
+health_links_in(const struct aifabd_actual *act,
 		const struct aifabd_config *cfg)
 {
 	struct aifabd_policy_link_in *in;
 	size_t i;
 
-	in = calloc(fab->nlinks ? fab->nlinks : 1, sizeof(*in));
-	for (i = 0; in && i < fab->nlinks; i++)
+	in = calloc(act->nlinks ? act->nlinks : 1, sizeof(*in));
+	for (i = 0; in && i < act->nlinks; i++)
 		in[i] = (struct aifabd_policy_link_in){
-			fab->links[i].name, fab->links[i].state,
-			aifabd_config_degrade_ppm(cfg, fab->links[i].name),
+			act->links[i].name,
+			(enum aifab_link_state)act->links[i].state,
+			aifabd_config_degrade_ppm(cfg, act->links[i].name),
 		};
 	return in;
 }
 
 static int health_feed(struct aifabd_health *h,
 		       const struct aifabd_config *cfg,
-		       const struct aifabd_hnl_fabric *fab, int64_t now)
+		       const struct aifabd_actual *act, int64_t now)
 {
 	struct aifabd_policy_settings set = {
 		cfg->health.on_link_down, cfg->health.flap_damping_ms,
 	};
-	struct aifabd_policy_link_in *links = health_links_in(fab, cfg);
+	struct aifabd_policy_link_in *links = health_links_in(act, cfg);
 	const char **devs = NULL;
-	struct aifabd_policy_part_in *parts = health_parts_in(fab, &devs);
+	struct aifabd_policy_part_in *parts = health_parts_in(act, &devs);
 	int ret = -ENOMEM;
 
 	if (links && parts)
-		ret = aifabd_policy_configure(h->pol, &set, links, fab->nlinks,
-					      parts, fab->nparts, now, &h->out);
+		ret = aifabd_policy_configure(h->pol, &set, links, act->nlinks,
+					      parts, act->nparts, now, &h->out);
 	health_log(h);
 	free(links);
 	free(parts);
@@ -182,38 +183,34 @@ static int health_feed(struct aifabd_health *h,
  * aifabd_health_configure() - Learn the fabric and settings now in force.
  * @h: Health.
  * @cfg: The configuration in force (its health section).
+ * @act: The kernel's links and partitions, as a reconcile left them.
  * @now_ms: CLOCK_MONOTONIC, ms.
  *
- * Reads the kernel's links and partitions, asks the route of every ordered
- * pair of each partition's members, and decides afresh for each partition.
+ * Asks the route of every ordered pair of each partition's members, and
+ * decides afresh for each partition. The links and partitions come from
+ * the caller rather than a dump of health's own: the reconcile has just
+ * read them.
  *
  * Return: 0, or a negative errno value (logged); on -EINVAL some link or
  * partition was malformed and left out, and the rest applies.
  */
 int aifabd_health_configure(struct aifabd_health *h,
-			    const struct aifabd_config *cfg, uint64_t now_ms)
+			    const struct aifabd_config *cfg,
+			    const struct aifabd_actual *act, uint64_t now_ms)
 {
-	struct aifabd_hnl_fabric fab;
 	int ret;
 
-	if (!h || !cfg)
+	if (!h || !cfg || !act)
 		return -EINVAL;
-	ret = aifabd_hnl_fabric(h->nl, &fab);
-	if (ret) {
-		aifabd_log(LOG_ERR, "health: reading links and partitions: %s",
-			   strerror(-ret));
-		return ret;
-	}
-	ret = health_feed(h, cfg, &fab, (int64_t)now_ms);
+	ret = health_feed(h, cfg, act, (int64_t)now_ms);
 	if (ret)
 		aifabd_log(LOG_ERR, "health: configure: %s", strerror(-ret));
 	else
 		aifabd_log(LOG_INFO, "health: %zu links, %zu partitions, "
-			   "on_link_down %s, flap damping %u ms", fab.nlinks,
-			   fab.nparts,
+			   "on_link_down %s, flap damping %u ms", act->nlinks,
+			   act->nparts,
 			   aifabd_link_down_name(cfg->health.on_link_down),
 			   cfg->health.flap_damping_ms);
-	aifabd_hnl_fabric_free(&fab);
 	return ret;
 }
 

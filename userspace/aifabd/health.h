@@ -5,9 +5,10 @@
  *
  * The daemon loop drives it:
  * - at start, aifabd_health_new(), then aifabd_health_restore() of
- *   <state-dir>/health.json, then aifabd_health_configure();
- * - after every reconcile, aifabd_health_configure() again, since
- *   partitions and links may have changed;
+ *   <state-dir>/health.json;
+ * - after every reconcile, aifabd_health_configure() with the kernel's
+ *   state that the reconcile left (reconcile.h), since partitions and
+ *   links may have changed; the first one is at start;
  * - each LINK_STATE_NTF of the monitor group, parsed, to
  *   aifabd_health_link_event();
  * - aifabd_health_tick() whenever the deadline it last returned has come
@@ -34,6 +35,7 @@
 
 #include "config.h"
 #include "nl.h"
+#include "plan.h"
 
 #define AIFABD_HEALTH_FILE	"health.json"
 
@@ -41,7 +43,8 @@ struct aifabd_health;
 
 int aifabd_health_new(struct aifabd_health **hp, struct aifab_nl *nl);
 int aifabd_health_configure(struct aifabd_health *h,
-			    const struct aifabd_config *cfg, uint64_t now_ms);
+			    const struct aifabd_config *cfg,
+			    const struct aifabd_actual *act, uint64_t now_ms);
 void aifabd_health_link_event(struct aifabd_health *h, const char *link,
 			      enum aifab_link_state state, uint64_t now_ms);
 uint64_t aifabd_health_tick(struct aifabd_health *h, uint64_t now_ms);

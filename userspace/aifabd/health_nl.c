@@ -14,19 +14,6 @@
 #include "health_nl.h"
 #include "nl.h"
 
-static const struct aifab_nl_policy hnl_link_policy[AIFAB_A_LINK_MAX + 1] = {
-	[AIFAB_A_LINK_NAME] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_LINK_STATE] = { MNL_TYPE_U32, true },
-};
-
-/* The admin state may be absent: a module older than it has none. */
-static const struct aifab_nl_policy hnl_part_policy[AIFAB_A_PARTITION_MAX + 1] = {
-	[AIFAB_A_PARTITION_NAME] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_PARTITION_TENANT] = { MNL_TYPE_NUL_STRING, true },
-	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
-	[AIFAB_A_PARTITION_ADMIN_STATE] = { MNL_TYPE_U32, false },
-};
-
 static const struct aifab_nl_policy hnl_route_policy[AIFAB_A_ROUTE_MAX + 1] = {
 	[AIFAB_A_ROUTE_ALLOWED] = { MNL_TYPE_U8, true },
 	[AIFAB_A_ROUTE_REASON] = { MNL_TYPE_U32, false },
@@ -42,113 +29,6 @@ static bool hnl_is(const struct nlmsghdr *nlh, uint8_t cmd)
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
 	return mnl_nlmsg_get_payload_len(nlh) >= sizeof(*g) && g->cmd == cmd;
-}
-
-static int hnl_link_reply(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[AIFAB_A_LINK_MAX + 1];
-	struct aifabd_hnl_fabric *fab = data;
-	struct aifabd_hnl_link *l;
-	uint32_t state;
-	int ret;
-
-	if (!hnl_is(nlh, AIFAB_CMD_LINK_GET))
-		return 0;
-	ret = aifab_nl_parse(nlh, hnl_link_policy, AIFAB_A_LINK_MAX, tb);
-	if (ret)
-		return ret;
-	state = mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]);
-	if (state < AIFAB_LINK_STATE_UP || state > AIFAB_LINK_STATE_DEGRADED)
-		return -EBADMSG;
-	if (aifab_grow(&fab->links, &fab->cap_links, fab->nlinks,
-		       sizeof(*fab->links)))
-		return -ENOMEM;
-	l = &fab->links[fab->nlinks];
-	l->state = (enum aifab_link_state)state;
-	ret = aifab_nl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);
-	if (!ret)
-		fab->nlinks++;
-	return ret;
-}
-
-static int hnl_part_devs(struct aifabd_hnl_part *p, const struct nlmsghdr *nlh)
-{
-	const struct nlattr *attr;
-	size_t cap = 0;
-	int ret;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(attr) != AIFAB_A_PARTITION_DEV)
-			continue;
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
-			return -EBADMSG;
-		if (aifab_grow(&p->devs, &cap, p->ndevs, sizeof(*p->devs)))
-			return -ENOMEM;
-		ret = aifab_nl_copy_name(p->devs[p->ndevs], attr);
-		if (ret)
-			return ret;
-		p->ndevs++;
-	}
-	return 0;
-}
-
-static int hnl_part_reply(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[AIFAB_A_PARTITION_MAX + 1];
-	struct aifabd_hnl_fabric *fab = data;
-	struct aifabd_hnl_part *p;
-	int ret;
-
-	if (!hnl_is(nlh, AIFAB_CMD_PARTITION_GET))
-		return 0;
-	ret = aifab_nl_parse(nlh, hnl_part_policy, AIFAB_A_PARTITION_MAX, tb);
-	if (ret)
-		return ret;
-	if (aifab_grow(&fab->parts, &fab->cap_parts, fab->nparts,
-		       sizeof(*fab->parts)))
-		return -ENOMEM;
-	p = &fab->parts[fab->nparts++];
-	*p = (struct aifabd_hnl_part){ 0 };
-	p->admin_down = tb[AIFAB_A_PARTITION_ADMIN_STATE] &&
-			mnl_attr_get_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE]) ==
-			AIFAB_ADMIN_STATE_DOWN;
-	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
-	if (!ret)
-		ret = aifab_nl_copy_name(p->tenant,
-					 tb[AIFAB_A_PARTITION_TENANT]);
-	return ret ? ret : hnl_part_devs(p, nlh);
-}
-
-void aifabd_hnl_fabric_free(struct aifabd_hnl_fabric *fab)
-{
-	size_t i;
-
-	for (i = 0; i < fab->nparts; i++)
-		free(fab->parts[i].devs);
-	free(fab->parts);
-	free(fab->links);
-	*fab = (struct aifabd_hnl_fabric){ 0 };
-}
-
-/**
- * aifabd_hnl_fabric() - The kernel's links and partitions.
- * @nl: Open client.
- * @fab: Filled in; empty on failure. Free with aifabd_hnl_fabric_free().
- *
- * Return: 0, or a negative errno value (-EBADMSG for a malformed reply).
- */
-int aifabd_hnl_fabric(struct aifab_nl *nl, struct aifabd_hnl_fabric *fab)
-{
-	int ret;
-
-	*fab = (struct aifabd_hnl_fabric){ 0 };
-	ret = aifab_nl_dump(nl, AIFAB_CMD_LINK_GET, hnl_link_reply, fab);
-	if (!ret)
-		ret = aifab_nl_dump(nl, AIFAB_CMD_PARTITION_GET,
-				    hnl_part_reply, fab);
-	if (ret)
-		aifabd_hnl_fabric_free(fab);
-	return ret;
 }
 
 static enum aifabd_route_verdict hnl_verdict(const struct nlattr *reason)

@@ -58,7 +58,8 @@ void aifabd_opts_usage(FILE *f)
 		"  --config FILE        desired state (default " AIFABD_CONFIG_PATH ",\n"
 		"                       or the embedded default if it does not exist)\n"
 		"  --foreground         stay attached; do not fork (as under systemd)\n"
-		"  --log SINK           stderr (default) or syslog\n"
+		"  --log SINK           stderr or syslog (default stderr, syslog once\n"
+		"                       detached; stderr needs --foreground)\n"
 		"  --log-level LEVEL    emerg alert crit err warning notice info debug\n"
 		"                       (default notice; with --once, crit: the report\n"
 		"                       is printed instead)\n"
@@ -137,14 +138,27 @@ static int opts_one(int opt, const char *arg, struct aifabd_opts *o,
 	return AIFABD_EXIT_USAGE;
 }
 
-/* Options of the daemon make no sense for one pass: say so, not ignore. */
+/*
+ * Options of the daemon make no sense for one pass, and a detached
+ * daemon's standard error is /dev/null, where --log stderr would lose
+ * every message: say so, not ignore.
+ */
 static int opts_check(const struct aifabd_opts *o, bool daemon_only,
 		      FILE *err)
 {
-	if ((o->once || o->dry_run) && daemon_only) {
+	bool one_pass = o->once || o->dry_run;
+
+	if (one_pass && daemon_only) {
 		fprintf(err, "aifabd: --foreground, --run-dir, --state-dir and "
 			"--resync-interval are for the daemon, not --once or "
 			"--dry-run\n");
+		return AIFABD_EXIT_USAGE;
+	}
+	if (!one_pass && !o->foreground && o->log_given &&
+	    o->log_sink == AIFABD_LOG_STDERR) {
+		fprintf(err, "aifabd: --log stderr needs --foreground: a "
+			"detached daemon's standard error is /dev/null; use "
+			"--log syslog, or --foreground\n");
 		return AIFABD_EXIT_USAGE;
 	}
 	return -1;

@@ -92,6 +92,8 @@ struct aifabd_actual_part {
 	aifabd_name_t netns;
 	aifabd_name_t *devs;
 	size_t ndevs;
+	bool admin_down;		/* for health; the planner leaves the
+					 * admin state to it */
 };
 
 struct aifabd_actual_fence {
@@ -102,7 +104,8 @@ struct aifabd_actual_fence {
 struct aifabd_actual_link {
 	aifabd_name_t name;
 	uint32_t degrade_ppm;
-	uint32_t state;			/* enum aifab_link_state; 0 unknown */
+	uint32_t state;			/* enum aifab_link_state, 0 unknown;
+					 * for health, not the planner */
 };
 
 /* The initial network namespace, as plans print it and moves open it. */

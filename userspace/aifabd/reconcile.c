@@ -220,26 +220,36 @@ static bool recon_loads_topology(const struct aifabd_plan *plan)
 	return false;
 }
 
+/* What one round leaves to the next, and to the result. */
+struct recon_state {
+	struct aifabd_actual pre;	/* the snapshot it planned from */
+	bool read;			/* @pre holds one */
+	bool changed;			/* an apply ran, kept or rolled back */
+	bool again;			/* another round is needed */
+};
+
 /*
- * One round: snapshot into @pre, plan, report, apply. @again is set when
- * the plan loaded a topology in exclusive RDMA mode, whose devices'
- * namespaces only a new snapshot can plan (plan.h).
+ * One round: snapshot into @rs->pre, plan, report, apply. @rs->again is
+ * set when the plan loaded a topology in exclusive RDMA mode, whose
+ * devices' namespaces only a new snapshot can plan (plan.h).
  */
 static int recon_round(struct aifab_nl *nl, const struct aifabd_config *cfg,
 		       bool dry_run, const char *run_dir, FILE *out, FILE *err,
-		       struct aifabd_recon *r, struct aifabd_actual *pre,
-		       bool *again, bool *planned)
+		       struct aifabd_recon *r, struct recon_state *rs)
 {
 	struct aifabd_plan plan = { 0 };
 	char *msg = NULL;
 	int ret;
 
-	*again = false;
-	*planned = false;
-	ret = recon_snapshot(nl, cfg, pre, err, r);
+	aifabd_actual_free(&rs->pre);
+	rs->read = false;
+	rs->changed = false;
+	rs->again = false;
+	ret = recon_snapshot(nl, cfg, &rs->pre, err, r);
 	if (ret)
 		return ret;
-	ret = aifabd_plan_build(cfg, pre, &plan, &msg);
+	rs->read = true;
+	ret = aifabd_plan_build(cfg, &rs->pre, &plan, &msg);
 	if (ret) {
 		/* Mostly the configuration against the kernel: FILE:LINE:COL. */
 		recon_fail(r, err, AIFABD_REPLY_CONFIG, "%s%s",
@@ -247,10 +257,8 @@ static int recon_round(struct aifab_nl *nl, const struct aifabd_config *cfg,
 			   msg ? "" : strerror(-ret));
 		fprintf(err, "aifabd: nothing applied\n");
 		free(msg);
-		aifabd_actual_free(pre);
 		return ret;
 	}
-	*planned = true;
 	r->planned += plan.nops;
 	recon_notes(&plan);
 	ret = recon_plan_text(&plan, out);
@@ -259,12 +267,42 @@ static int recon_round(struct aifab_nl *nl, const struct aifabd_config *cfg,
 			   "aifabd: writing the plan: %s", strerror(-ret));
 	else if (!dry_run)
 		ret = recon_udev(cfg, run_dir, err, r);
-	if (!ret && !dry_run && plan.nops)
-		ret = recon_apply(nl, pre, &plan, out, err, r);
-	*again = !ret && !dry_run && recon_loads_topology(&plan) &&
-		 pre->rdma_mode == AIFABD_RDMA_EXCLUSIVE;
+	if (!ret && !dry_run && plan.nops) {
+		rs->changed = true;
+		ret = recon_apply(nl, &rs->pre, &plan, out, err, r);
+	}
+	rs->again = !ret && !dry_run && recon_loads_topology(&plan) &&
+		    rs->pre.rdma_mode == AIFABD_RDMA_EXCLUSIVE;
 	aifabd_plan_free(&plan);
 	return ret;
+}
+
+/*
+ * The kernel as the reconcile leaves it. A plan that changed nothing was
+ * made from it, so only an apply costs another read; health needs no
+ * topology or RDMA devices of it.
+ */
+static void recon_result(struct aifab_nl *nl, struct recon_state *rs,
+			 struct aifabd_recon *r)
+{
+	char *msg;
+	int ret;
+
+	if (!rs->changed) {
+		r->act = rs->pre;
+		r->has_act = rs->read;
+		rs->pre = (struct aifabd_actual){ 0 };
+		return;
+	}
+	aifabd_actual_free(&rs->pre);
+	ret = aifabd_snapshot(nl, false, &r->act);
+	r->has_act = !ret;
+	if (!ret)
+		return;
+	msg = recon_nl_err(nl, ret);
+	aifabd_log(LOG_ERR, "reading the kernel's state after the change: %s",
+		   msg ? msg : strerror(-ret));
+	free(msg);
 }
 
 /**
@@ -276,7 +314,8 @@ static int recon_round(struct aifab_nl *nl, const struct aifabd_config *cfg,
  *	any change, so that the uevents of new partitions' nodes find it.
  * @out: The plan and the outcome when it went well.
  * @err: What went wrong.
- * @r: Filled in; free with aifabd_recon_free().
+ * @r: Filled in, with the kernel's state afterwards (reconcile.h); free
+ *	with aifabd_recon_free().
  *
  * A plan that loaded a topology while RDMA namespaces are exclusive is
  * followed by a second round, which moves the RDMA devices (plan.h).
@@ -288,26 +327,13 @@ int aifabd_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
 		     bool dry_run, const char *run_dir, FILE *out, FILE *err,
 		     struct aifabd_recon *r)
 {
-	struct aifabd_actual pre = { 0 };
-	bool again = true, planned = false;
+	struct recon_state rs = { .again = true };
 	int round, ret = 0;
 
 	*r = (struct aifabd_recon){ .status = AIFABD_REPLY_OK };
-	for (round = 0; !ret && again && round < 2; round++) {
-		aifabd_actual_free(&pre);
-		ret = recon_round(nl, cfg, dry_run, run_dir, out, err, r,
-				  &pre, &again, &planned);
-	}
-	if (!planned && !r->planned)	/* no snapshot or plan: nothing to show */
-		return ret;
-	/* After a change, read again: the status shows the kernel as it is. */
-	if (!dry_run && r->planned) {
-		aifabd_actual_free(&pre);
-		r->has_act = !aifabd_snapshot(nl, false, &r->act);
-	} else {
-		r->act = pre;
-		r->has_act = true;
-	}
+	for (round = 0; !ret && rs.again && round < 2; round++)
+		ret = recon_round(nl, cfg, dry_run, run_dir, out, err, r, &rs);
+	recon_result(nl, &rs, r);
 	return ret;
 }
 

@@ -28,8 +28,14 @@ struct aifabd_recon {
 	size_t applied;			/* of them, applied and kept */
 	bool rolled_back;		/* a failure was fully undone */
 	char *error;			/* one line, NULL when it went well */
-	struct aifabd_actual act;	/* the kernel's state afterwards, for
-					 * the status file; has_act says if */
+	/*
+	 * The kernel's state afterwards, which health learns the fabric
+	 * from: the snapshot the last plan was made from when that plan
+	 * changed nothing, else a new one of partitions, fences and links
+	 * (no topology or RDMA devices). has_act is false when the kernel
+	 * could not be read.
+	 */
+	struct aifabd_actual act;
 	bool has_act;
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * aifabd's snapshot of the kernel's state: partitions (tenant, members,
- * network namespace), fences, links with their degrade thresholds, and the
- * topology, each from its netlink dump.
+ * network namespace, admin state), fences, links with their degrade
+ * thresholds and states, and the topology, each from its netlink dump.
  *
  * The kernel reports a partition's namespace by its cookie
  * (SO_NETNS_COOKIE), while the configuration names namespaces as
@@ -31,12 +31,16 @@
 #define SO_NETNS_COOKIE		71	/* asm-generic, since Linux 5.14 */
 #endif
 
-/* What the planner needs of each reply; the rest may come and go. */
+/*
+ * What the planner and health need of each reply; the rest may come and
+ * go. The admin state may be absent: a module older than it has none.
+ */
 static const struct aifab_nl_policy snap_part_policy[AIFAB_A_PARTITION_MAX + 1] = {
 	[AIFAB_A_PARTITION_NAME] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_PARTITION_TENANT] = { MNL_TYPE_NUL_STRING, true },
 	[AIFAB_A_PARTITION_DEV] = { MNL_TYPE_NUL_STRING, false },
 	[AIFAB_A_PARTITION_NETNS_COOKIE] = { MNL_TYPE_U64, false },
+	[AIFAB_A_PARTITION_ADMIN_STATE] = { MNL_TYPE_U32, false },
 };
 
 static const struct aifab_nl_policy snap_fence_policy[AIFAB_A_FENCE_MAX + 1] = {
@@ -215,6 +219,9 @@ static int snap_part_reply(const struct nlmsghdr *nlh, void *data)
 		return -ENOMEM;
 	p = &act->parts[act->nparts++];
 	*p = (struct aifabd_actual_part){ 0 };
+	p->admin_down = tb[AIFAB_A_PARTITION_ADMIN_STATE] &&
+			mnl_attr_get_u32(tb[AIFAB_A_PARTITION_ADMIN_STATE]) ==
+			AIFAB_ADMIN_STATE_DOWN;
 	ret = aifab_nl_copy_name(p->name, tb[AIFAB_A_PARTITION_NAME]);
 	if (!ret)
 		ret = aifab_nl_copy_name(p->tenant,
@@ -261,7 +268,7 @@ static int snap_link_reply(const struct nlmsghdr *nlh, void *data)
 		return -ENOMEM;
 	l = &act->links[act->nlinks++];
 	l->degrade_ppm = mnl_attr_get_u32(tb[AIFAB_A_LINK_DEGRADE_PPM]);
-	/* Only for the status file: the planner does not look at it. */
+	/* Health's input; out of range, its engine leaves the link out. */
 	l->state = tb[AIFAB_A_LINK_STATE] ?
 		   mnl_attr_get_u32(tb[AIFAB_A_LINK_STATE]) : 0;
 	return aifab_nl_copy_name(l->name, tb[AIFAB_A_LINK_NAME]);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel's state as the planner (plan.h) needs it, read through the
- * netlink dumps of partitions, fences and links, and of the topology when
- * the configuration has one.
+ * The kernel's state as the planner (plan.h) and health (health.h) need
+ * it, read through the netlink dumps of partitions, fences and links, and
+ * of the topology when the configuration has one.
  *
  * Each dump is consistent on its own (nl.c retries one the kernel marks
  * interrupted), but nothing holds the fabric still between dumps: a change

@@ -136,6 +136,28 @@ static void test_refused(void **state)
 	assert_string_equal(out, "");
 }
 
+/* Detached, standard error is /dev/null: the log would vanish unseen. */
+static void test_log_stderr_detached(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--log", "stderr"), AIFABD_EXIT_USAGE);
+	assert_string_equal(err, "aifabd: --log stderr needs --foreground: a "
+			    "detached daemon's standard error is /dev/null; "
+			    "use --log syslog, or --foreground\n");
+	assert_string_equal(out, "");
+	assert_int_equal(PARSE("--log-level", "info", "--log", "stderr",
+			       "--run-dir", "/r"), AIFABD_EXIT_USAGE);
+	/* Where standard error stays open, or the daemon's own choice. */
+	assert_int_equal(PARSE("--log", "stderr", "--foreground"), -1);
+	assert_int_equal(o.log_sink, AIFABD_LOG_STDERR);
+	assert_int_equal(PARSE("--once", "--log", "stderr"), -1);
+	assert_int_equal(PARSE("--dry-run", "--log", "stderr"), -1);
+	assert_int_equal(PARSE("--log", "syslog"), -1);
+	assert_int_equal(PARSE("--run-dir", "/r"), -1);
+	assert_false(o.log_given);
+	assert_string_equal(err, "");
+}
+
 static void test_help_version(void **state)
 {
 	(void)state;
@@ -154,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_all),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_log_stderr_detached),
 		cmocka_unit_test(test_help_version),
 	};
 	int ret = cmocka_run_group_tests(tests, NULL, NULL);
