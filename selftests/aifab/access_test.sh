@@ -15,7 +15,7 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tap_helpers.sh"
-CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ]; then

@@ -11,8 +11,8 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tap_helpers.sh"
-CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
-AR=${ALLREDUCE:-$HERE/../tools/allreduce/allreduce}
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
+AR=$(find_tool allreduce/allreduce "${ALLREDUCE:-}")
 
 echo "TAP version 13"
 if [ "$(id -u)" != 0 ] || [ -z "${AIFAB_KO:-}" ] || [ ! -x "$CTL" ] ||

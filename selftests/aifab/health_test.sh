@@ -12,7 +12,7 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tap_helpers.sh"
-CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
 TRAFFIC=/sys/kernel/debug/aifab/traffic
 SYSLINK=/sys/class/aifab_link
 L=accel0-accel1

@@ -22,8 +22,8 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tap_helpers.sh"
-CTL=${AIFABCTL:-$HERE/../userspace/aifabctl/aifabctl}
-RA=${RDMA_ALLREDUCE:-$HERE/../tools/allreduce/rdma_allreduce}
+CTL=$(find_userspace aifabctl "${AIFABCTL:-}")
+RA=$(find_tool allreduce/rdma_allreduce "${RDMA_ALLREDUCE:-}")
 DBG=/sys/kernel/debug/aifab
 
 echo "TAP version 13"

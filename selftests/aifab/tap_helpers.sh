@@ -30,6 +30,15 @@ find_userspace()
 		"$HERE/../../build/userspace/$1/$1"
 }
 
+# find_tool PATH OVERRIDE: a C tool (PATH as under build/tools, e.g.
+# allreduce/allreduce): OVERRIDE ($ALLREDUCE, ...) if it is executable, else
+# the one built next to the installed selftests, else the one in the build
+# tree, as find_userspace looks.
+find_tool()
+{
+	find_bin "$2" "$HERE/../tools/$1" "$HERE/../../build/tools/$1"
+}
+
 # skip_all REASON: skip the whole test, as kselftest counts it (exit 4).
 skip_all()
 {

@@ -20,6 +20,7 @@
 
 #include "array.h"
 #include "config.h"
+#include "names.h"
 #include "yaml_doc.h"
 
 static struct aifabd_pos cp_pos(const yaml_node_t *node)
@@ -802,6 +803,5 @@ uint32_t aifabd_config_degrade_ppm(const struct aifabd_config *cfg,
 
 const char *aifabd_link_down_name(enum aifabd_link_down v)
 {
-	return v < AIFAB_ARRAY_SIZE(cp_link_down_names) ?
-	       cp_link_down_names[v] : "?";
+	return AIFAB_ENUM_NAME(cp_link_down_names, v);
 }

@@ -342,7 +342,8 @@ static int daemon_recon_run(struct aifabd_daemon *d, const char *why,
 	d->reconciles++;
 	d->recon_at = 0;
 	aifabd_log(LOG_INFO, "reconcile %lu: %s", d->reconciles, why);
-	aifabd_reconcile(d->nl, &d->cfg, false, d->run_dir, sink, sink, r);
+	aifabd_reconcile(d->nl, &d->cfg, AIFABD_RECON_ACTUAL, d->run_dir, sink,
+			 sink, r);
 	if (!out)
 		fclose(sink);
 	daemon_note(d, r, why);

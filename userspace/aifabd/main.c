@@ -71,8 +71,9 @@ static int main_once(const struct aifabd_opts *o)
 		aifabd_config_free(&cfg);
 		return AIFABD_EXIT_ERR;
 	}
-	ret = aifabd_reconcile(nl, &cfg, o->dry_run, o->run_dir, stdout, stderr,
-			       &r);
+	/* Nothing here reads the kernel's state afterwards: no ACTUAL. */
+	ret = aifabd_reconcile(nl, &cfg, o->dry_run ? AIFABD_RECON_DRY_RUN : 0,
+			       o->run_dir, stdout, stderr, &r);
 	aifabd_recon_free(&r);
 	aifab_nl_close(nl);
 	aifabd_config_free(&cfg);

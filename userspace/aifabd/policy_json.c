@@ -37,18 +37,6 @@ int aifabd_iso8601(int64_t wall_ms, char *buf, size_t size)
 			       buf, size);
 }
 
-/* Attach @v (NULL: its creation failed) to object @o under @key. */
-static int jadd(struct json_object *o, const char *key, struct json_object *v)
-{
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static int jpush(struct json_object *a, struct json_object *v)
 {
 	if (!v)
@@ -99,7 +87,7 @@ static struct json_object *jarray(size_t n, jitem_fn *fn, const void *ctx,
 
 static int jadd_str(struct json_object *o, const char *key, const char *s)
 {
-	return jadd(o, key, json_object_new_string(s));
+	return aifabd_json_add(o, key, json_object_new_string(s));
 }
 
 static int jadd_time(struct json_object *o, const char *key, int64_t mono,
@@ -123,9 +111,9 @@ static int jadd_lists(struct json_object *root, const struct aifabd_policy *p,
 	struct json_object *links = json_object_new_array();
 	struct json_object *parts = json_object_new_array();
 	struct json_object *decs = json_object_new_array();
-	int r1 = jadd(root, "links", links);
-	int r2 = jadd(root, "partitions", parts);
-	int r3 = jadd(root, "decisions", decs);
+	int r1 = aifabd_json_add(root, "links", links);
+	int r2 = aifabd_json_add(root, "partitions", parts);
+	int r3 = aifabd_json_add(root, "decisions", decs);
 	int ret = r1 ? r1 : r2 ? r2 : r3;
 
 	if (!ret)
@@ -226,15 +214,16 @@ static struct json_object *state_link(const void *ctx, size_t i, int64_t off)
 	if (!ret)
 		ret = jadd_str(o, "kernel_state", kstate_names[l->kstate]);
 	if (!ret)
-		ret = jadd(o, "since_ms", json_object_new_int64(l->since + off));
+		ret = aifabd_json_add(o, "since_ms",
+				      json_object_new_int64(l->since + off));
 	if (!ret)
 		ret = jadd_str(o, "why", l->why);
 	if (!ret)
-		ret = jadd(o, "degrade_ppm",
-			   json_object_new_int64(l->degrade_ppm));
+		ret = aifabd_json_add(o, "degrade_ppm",
+				      json_object_new_int64(l->degrade_ppm));
 	if (!ret && l->hold_until)
-		ret = jadd(o, "hold_until_ms",
-			   json_object_new_int64(l->hold_until + off));
+		ret = aifabd_json_add(o, "hold_until_ms", json_object_new_int64(
+					      l->hold_until + off));
 	if (!ret && l->hold_until)
 		ret = jadd_str(o, "held", aifabd_hstate_name(l->held));
 	return jkeep(o, ret);
@@ -283,16 +272,19 @@ static struct json_object *state_part(const void *ctx, size_t i, int64_t off)
 	if (!ret)
 		ret = jadd_str(o, "state", aifabd_hstate_name(pt->state));
 	if (!ret)
-		ret = jadd(o, "since_ms", json_object_new_int64(pt->since + off));
+		ret = aifabd_json_add(o, "since_ms",
+				      json_object_new_int64(pt->since + off));
 	if (!ret)
 		ret = jadd_str(o, "why", pt->why);
 	if (!ret)
-		ret = jadd(o, "policy_down",
-			   json_object_new_boolean(pt->policy_down));
+		ret = aifabd_json_add(o, "policy_down",
+				      json_object_new_boolean(pt->policy_down));
 	if (!ret)
-		ret = jadd(o, "devs", jarray(pt->ndevs, state_dev, pt, off));
+		ret = aifabd_json_add(o, "devs",
+				      jarray(pt->ndevs, state_dev, pt, off));
 	if (!ret)
-		ret = jadd(o, "pairs", jarray(pt->npairs, state_pair, pt, off));
+		ret = aifabd_json_add(o, "pairs",
+				      jarray(pt->npairs, state_pair, pt, off));
 	if (!ret && pt->detour)
 		ret = jadd_str(o, "detour", pt->detour);
 	return jkeep(o, ret);
@@ -306,11 +298,13 @@ static struct json_object *state_decision(const void *ctx, size_t i,
 	int ret = o ? 0 : -ENOMEM;
 
 	if (!ret)
-		ret = jadd(o, "time_ms", json_object_new_int64(d->time + off));
+		ret = aifabd_json_add(o, "time_ms",
+				      json_object_new_int64(d->time + off));
 	if (!ret)
 		ret = jadd_str(o, "type", act_type_names[d->type]);
 	if (!ret)
-		ret = jadd(o, "failed", json_object_new_boolean(d->failed));
+		ret = aifabd_json_add(o, "failed",
+				      json_object_new_boolean(d->failed));
 	if (!ret)
 		ret = jadd_str(o, "subject", d->subject);
 	if (!ret)
@@ -334,8 +328,8 @@ struct json_object *aifabd_policy_state_json(const struct aifabd_policy *p,
 
 	if (!root)
 		return NULL;
-	if (jadd(root, "version",
-		 json_object_new_int(AIFABD_POLICY_STATE_VERSION)) ||
+	if (aifabd_json_add(root, "version",
+			    json_object_new_int(AIFABD_POLICY_STATE_VERSION)) ||
 	    jadd_lists(root, p, state_link, state_part, state_decision,
 		       wall_offset)) {
 		json_object_put(root);

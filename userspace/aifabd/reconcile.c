@@ -309,13 +309,13 @@ static void recon_result(struct aifab_nl *nl, struct recon_state *rs,
  * aifabd_reconcile() - Bring the kernel to the configuration, once.
  * @nl: Open netlink client.
  * @cfg: The desired state.
- * @dry_run: Plan and report, change nothing.
+ * @flags: enum aifabd_recon_flags.
  * @run_dir: Where udev finds each tenant's group (udev.h); written before
  *	any change, so that the uevents of new partitions' nodes find it.
  * @out: The plan and the outcome when it went well.
  * @err: What went wrong.
- * @r: Filled in, with the kernel's state afterwards (reconcile.h); free
- *	with aifabd_recon_free().
+ * @r: Filled in, with the kernel's state afterwards when @flags ask for
+ *	it (reconcile.h); free with aifabd_recon_free().
  *
  * A plan that loaded a topology while RDMA namespaces are exclusive is
  * followed by a second round, which moves the RDMA devices (plan.h).
@@ -324,16 +324,20 @@ static void recon_result(struct aifab_nl *nl, struct recon_state *rs,
  * else a negative errno value; @r says why.
  */
 int aifabd_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
-		     bool dry_run, const char *run_dir, FILE *out, FILE *err,
-		     struct aifabd_recon *r)
+		     unsigned int flags, const char *run_dir, FILE *out,
+		     FILE *err, struct aifabd_recon *r)
 {
+	bool dry_run = flags & AIFABD_RECON_DRY_RUN;
 	struct recon_state rs = { .again = true };
 	int round, ret = 0;
 
 	*r = (struct aifabd_recon){ .status = AIFABD_REPLY_OK };
 	for (round = 0; !ret && rs.again && round < 2; round++)
 		ret = recon_round(nl, cfg, dry_run, run_dir, out, err, r, &rs);
-	recon_result(nl, &rs, r);
+	if (flags & AIFABD_RECON_ACTUAL)
+		recon_result(nl, &rs, r);
+	else
+		aifabd_actual_free(&rs.pre);
 	return ret;
 }
 

@@ -21,6 +21,17 @@
 #include "nl.h"
 #include "plan.h"
 
+/* How aifabd_reconcile() runs: a mask of these. */
+enum aifabd_recon_flags {
+	AIFABD_RECON_DRY_RUN	= 1 << 0,	/* plan and report only */
+	/*
+	 * Fill in act: the daemon's health learns the fabric from it. After
+	 * an apply it costs three more dumps, which a single run (aifabd
+	 * --once) would only throw away.
+	 */
+	AIFABD_RECON_ACTUAL	= 1 << 1,
+};
+
 struct aifabd_recon {
 	enum aifabd_reply_status status;	/* OK, CONFIG (the plan could
 						 * not be made), or KERNEL */
@@ -33,15 +44,15 @@ struct aifabd_recon {
 	 * from: the snapshot the last plan was made from when that plan
 	 * changed nothing, else a new one of partitions, fences and links
 	 * (no topology or RDMA devices). has_act is false when the kernel
-	 * could not be read.
+	 * could not be read, or when AIFABD_RECON_ACTUAL was not asked for.
 	 */
 	struct aifabd_actual act;
 	bool has_act;
 };
 
 int aifabd_reconcile(struct aifab_nl *nl, const struct aifabd_config *cfg,
-		     bool dry_run, const char *run_dir, FILE *out, FILE *err,
-		     struct aifabd_recon *r);
+		     unsigned int flags, const char *run_dir, FILE *out,
+		     FILE *err, struct aifabd_recon *r);
 void aifabd_recon_free(struct aifabd_recon *r);
 
 #endif /* AIFABD_RECONCILE_H */

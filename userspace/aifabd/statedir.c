@@ -60,7 +60,6 @@ static int statedir_daemon_json(const char *dir, const struct aifabd_status *st,
 				uint64_t hash)
 {
 	struct json_object *root = aifabd_status_json(st);
-	struct json_object *v;
 	char path[PATH_MAX], hex[32];
 	const char *s;
 	int ret;
@@ -71,10 +70,8 @@ static int statedir_daemon_json(const char *dir, const struct aifabd_status *st,
 	json_object_object_del(root, "pid");
 	json_object_object_del(root, "reconciles");
 	aifab_fmt(hex, sizeof(hex), "fnv1a64:%016" PRIx64, hash);
-	v = json_object_new_string(hex);
-	ret = v ? json_object_object_add(root, "config_hash", v) : -ENOMEM;
-	if (ret && v)
-		json_object_put(v);
+	ret = aifabd_json_add(root, "config_hash",
+			      json_object_new_string(hex));
 	s = ret ? NULL : json_object_to_json_string_ext(root, AIFABD_JSON_FLAGS);
 	if (!ret)
 		ret = s ? statedir_path(path, sizeof(path), dir,

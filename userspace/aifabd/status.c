@@ -33,9 +33,20 @@ int aifabd_time_iso(time_t t, char *buf, size_t len)
 	return 0;
 }
 
-/* json-c reports allocation failure by NULL; this keeps the checks short. */
-static int status_add(struct json_object *o, const char *key,
-		      struct json_object *v)
+/**
+ * aifabd_json_add() - Attach a new value to an object.
+ * @o: The object.
+ * @key: Its key.
+ * @v: The value, straight from its json_object_new_*(): json-c reports
+ *	allocation failure by NULL, so the caller need not check it first.
+ *
+ * Shared by the status, daemon.json and health state documents, so that
+ * each is built in one chain of calls that stops at the first failure.
+ *
+ * Return: 0, or -ENOMEM; then @v is released.
+ */
+int aifabd_json_add(struct json_object *o, const char *key,
+		    struct json_object *v)
 {
 	if (!v)
 		return -ENOMEM;
@@ -62,15 +73,16 @@ static struct json_object *status_last(const struct aifabd_status *st)
 
 	if (!o)
 		return NULL;
-	ret = status_add(o, "time", status_time(st->last_time));
+	ret = aifabd_json_add(o, "time", status_time(st->last_time));
 	if (!ret)
-		ret = status_add(o, "ok", json_object_new_boolean(st->last_ok));
+		ret = aifabd_json_add(o, "ok",
+				      json_object_new_boolean(st->last_ok));
 	if (!ret)
-		ret = status_add(o, "ops", json_object_new_int64(
-					 (int64_t)st->last_ops));
+		ret = aifabd_json_add(o, "ops", json_object_new_int64(
+					      (int64_t)st->last_ops));
 	if (!ret && st->last_error)
-		ret = status_add(o, "error",
-				 json_object_new_string(st->last_error));
+		ret = aifabd_json_add(o, "error",
+				      json_object_new_string(st->last_error));
 	else if (!ret)
 		ret = json_object_object_add(o, "error", NULL) ? -ENOMEM : 0;
 	if (ret) {
@@ -94,21 +106,23 @@ struct json_object *aifabd_status_json(const struct aifabd_status *st)
 
 	if (!root)
 		return NULL;
-	ret = status_add(root, "version",
-			 json_object_new_int(AIFABD_STATUS_VERSION));
+	ret = aifabd_json_add(root, "version",
+			      json_object_new_int(AIFABD_STATUS_VERSION));
 	if (!ret)
-		ret = status_add(root, "pid", json_object_new_int(st->pid));
+		ret = aifabd_json_add(root, "pid",
+				      json_object_new_int(st->pid));
 	if (!ret)
-		ret = status_add(root, "config",
-				 json_object_new_string(st->config));
+		ret = aifabd_json_add(root, "config",
+				      json_object_new_string(st->config));
 	if (!ret)
-		ret = status_add(root, "config_loaded",
-				 status_time(st->config_loaded));
+		ret = aifabd_json_add(root, "config_loaded",
+				      status_time(st->config_loaded));
 	if (!ret)
-		ret = status_add(root, "reconciles",
-				 json_object_new_int64((int64_t)st->reconciles));
+		ret = aifabd_json_add(root, "reconciles", json_object_new_int64(
+					      (int64_t)st->reconciles));
 	if (!ret && st->reconciled)
-		ret = status_add(root, "last_reconcile", status_last(st));
+		ret = aifabd_json_add(root, "last_reconcile",
+				      status_last(st));
 	else if (!ret)
 		ret = json_object_object_add(root, "last_reconcile", NULL) ?
 		      -ENOMEM : 0;

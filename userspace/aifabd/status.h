@@ -45,6 +45,8 @@ struct aifabd_status {
 const char *aifabd_link_state_name(uint32_t state);
 
 struct json_object *aifabd_status_json(const struct aifabd_status *st);
+int aifabd_json_add(struct json_object *o, const char *key,
+		    struct json_object *v);
 int aifabd_time_iso(time_t t, char *buf, size_t len);
 int aifabd_write_atomic(const char *path, const char *data, size_t len,
 			mode_t mode);

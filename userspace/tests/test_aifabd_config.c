@@ -176,6 +176,9 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.health.on_link_down, AIFABD_LINK_DOWN_DEGRADE);
 	assert_string_equal(aifabd_link_down_name(cfg.health.on_link_down),
 			    "degrade");
+	/* As the library names any value it does not know (names.h). */
+	assert_string_equal(aifabd_link_down_name((enum aifabd_link_down)99),
+			    "unknown");
 	aifabd_config_free(&cfg);
 
 	assert_int_equal(parse("fences: []\n", &cfg, &err), 0);
