@@ -16,6 +16,7 @@
 #include "health_nl.h"
 #include "log.h"
 #include "policy_json.h"
+#include "status.h"
 
 struct aifabd_health {
 	struct aifab_nl *nl;
@@ -246,33 +247,13 @@ int aifabd_health_status_json(const struct aifabd_health *h,
 	return aifabd_policy_status_json(h->pol, root, health_wall_offset());
 }
 
-/* Write @o to @path whole or not at all: a temporary file, then rename. */
+/* Whole or not at all, as the status file is written. */
 static int health_write(struct json_object *o, const char *path)
 {
-	char *tmp;
-	int fd, ret = 0;
+	const char *s = json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		free(tmp);
-		return ret;
-	}
-	if (json_object_to_fd(fd, o, JSON_C_TO_STRING_PRETTY |
-			      JSON_C_TO_STRING_NOSLASHESCAPE))
-		ret = -EIO;
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	free(tmp);
-	return ret;
+	return s ? aifabd_write_atomic(path, s, strlen(s), 0644) : -ENOMEM;
 }
 
 /**
